@@ -1,0 +1,3 @@
+from pytest_thrillpots.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,276 @@
+"""Assertion helpers: what users meet in a failing test.
+
+deepdiff is imported only when two events differ, so passing tests never pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import orjson
+
+from ._errors import UnknownFieldError, did_you_mean
+from ._paths import PathPart, parse_human, to_human
+from ._spec import EVENT_TYPES, check_event_type, field_paths, resolve_field_path
+from ._validate import Violation, validate
+
+MAX_DIFFERENCES = 20
+"""How many differences a report shows before it says how many more there are."""
+MAX_VALUE_WIDTH = 80
+
+
+def render_value(value: object) -> str:
+    """A JSON value on one line, cut to a readable width."""
+    if value is _ABSENT:
+        return "(absent)"
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        text = repr(value)
+    if len(text) > MAX_VALUE_WIDTH:
+        text = f"{text[: MAX_VALUE_WIDTH - 1]}… ({len(text)} characters)"
+    return text
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "(absent)"
+
+
+_ABSENT: Any = _Absent()
+
+
+def json_equal(a: object, b: object) -> bool:
+    """Equality as JSON means it: ``10 == 10.0``, but ``true`` is not ``1``."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, Mapping):
+        return (
+            isinstance(b, Mapping)
+            and a.keys() == b.keys()
+            and all(json_equal(a[k], b[k]) for k in a)
+        )
+    if isinstance(a, (list, tuple)):
+        return isinstance(b, (list, tuple)) and len(a) == len(b) and all(map(json_equal, a, b))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if type(a).__eq__ is object.__eq__ and type(b).__eq__ is not object.__eq__:
+        # A matcher object on the expected side (pytest.approx, dirty-equals...) decides.
+        return bool(b == a)
+    return bool(a == b)
+
+
+def _colour(enabled: bool) -> tuple[str, str, str]:
+    if not enabled or os.environ.get("NO_COLOR"):
+        return "", "", ""
+    return "\x1b[31m", "\x1b[32m", "\x1b[0m"
+
+
+def difference_lines(
+    differences: Sequence[tuple[list[PathPart], object, object]], *, colour: bool = False
+) -> list[str]:
+    """``path`` then ``- expected`` / ``+ actual`` for each difference, trimmed to a readable length."""
+    red, green, reset = _colour(colour)
+    lines: list[str] = []
+    for parts, expected, actual in differences[:MAX_DIFFERENCES]:
+        lines.append(f"  {to_human(parts)}")
+        lines.append(f"    {red}- expected: {render_value(expected)}{reset}")
+        lines.append(f"    {green}+ actual:   {render_value(actual)}{reset}")
+    hidden = len(differences) - MAX_DIFFERENCES
+    if hidden > 0:
+        lines.append(f"  ... and {hidden} more difference{'s' if hidden != 1 else ''}")
+    return lines
+
+
+def violation_lines(violations: Sequence[Violation]) -> list[str]:
+    lines = []
+    for v in violations[:MAX_DIFFERENCES]:
+        lines.append(f"  {v.field}: expected {v.expected}, got {v.actual} [{v.rule}]")
+    hidden = len(violations) - MAX_DIFFERENCES
+    if hidden > 0:
+        lines.append(f"  ... and {hidden} more violation{'s' if hidden != 1 else ''}")
+    return lines
+
+
+def assert_valid(payload: object, event_type: str, *, strict: bool = False, allow_legacy_winners: bool = False) -> None:
+    """Raise ``AssertionError`` listing every violation of the spec in ``payload``."""
+    violations = validate(payload, event_type, strict=strict, allow_legacy_winners=allow_legacy_winners)
+    if violations:
+        count = len(violations)
+        header = f"{event_type} is not valid{' (strict)' if strict else ''}: {count} violation{'s' if count != 1 else ''}"
+        raise AssertionError("\n".join([header, *violation_lines(violations)]))
+
+
+def _ignore_patterns(ignore: Iterable[str]) -> list[str]:
+    known = sorted({path for event_type in EVENT_TYPES for path in field_paths(event_type)})
+    patterns = []
+    for path in ignore:
+        try:
+            parts = parse_human(path)
+        except ValueError as exc:
+            raise UnknownFieldError(str(exc)) from None
+        wildcard = [p if isinstance(p, int) else "*" if p == "*" else p for p in parts]
+        shape = to_human(["*" if isinstance(p, int) else p for p in wildcard])
+        free_form = any(shape.startswith(f"{k}.") or shape.startswith(f"{k}[") for k in ("metadata",))
+        if shape not in known and not free_form and not shape.startswith("currency_multipliers.multipliers."):
+            raise UnknownFieldError(
+                f"ignore={path!r} names no field of any ThrillPots event." + did_you_mean(shape, known)
+            )
+        regex = "root" + "".join(
+            r"\[\d+\]" if p == "*" else rf"\[{p}\]" if isinstance(p, int) else rf"\['{re.escape(p)}'\]"
+            for p in wildcard
+        )
+        patterns.append(regex + r"(\[.*)?$")
+    return patterns
+
+
+def event_differences(
+    actual: object, expected: object, *, ignore: Iterable[str] = (), ignore_order: bool = False
+) -> list[tuple[list[PathPart], object, object]]:
+    """The paths where two events differ, as ``(path, expected, actual)``; empty when equal."""
+    patterns = _ignore_patterns(ignore)
+    if not patterns and json_equal(actual, expected):
+        return []
+    from deepdiff import DeepDiff
+    from deepdiff.helper import NotPresent
+
+    diff = DeepDiff(
+        expected, actual, ignore_order=ignore_order, exclude_regex_paths=patterns or None, view="tree"
+    )
+    found: list[tuple[list[PathPart], object, object]] = []
+    for report_type, levels in diff.items():
+        for level in levels:
+            old, new = level.t1, level.t2
+            if report_type == "type_changes" and _same_number(old, new):
+                continue
+            found.append(
+                (
+                    list(level.path(output_format="list")),
+                    _ABSENT if isinstance(old, NotPresent) else old,
+                    _ABSENT if isinstance(new, NotPresent) else new,
+                )
+            )
+    found.sort(key=lambda item: [(0, p) if isinstance(p, int) else (1, p) for p in item[0]])  # type: ignore[misc]
+    return found
+
+
+def _same_number(a: object, b: object) -> bool:
+    numbers = (int, float)
+    return (
+        isinstance(a, numbers) and isinstance(b, numbers)
+        and not isinstance(a, bool) and not isinstance(b, bool) and a == b
+    )
+
+
+def assert_events_equal(
+    actual: object, expected: object, *, ignore: Iterable[str] = (), ignore_order: bool = False
+) -> None:
+    """Raise ``AssertionError`` showing only the differing paths as ``- expected`` / ``+ actual``.
+
+    ``ignore`` takes field paths (``"timestamp"``, ``"community_winners[*].player_id"``);
+    ``ignore_order`` compares arrays as multisets.
+    """
+    if not ignore and actual == expected and json_equal(actual, expected):
+        return
+    differences = event_differences(actual, expected, ignore=ignore, ignore_order=ignore_order)
+    if differences:
+        count = len(differences)
+        header = f"events differ at {count} path{'s' if count != 1 else ''}"
+        raise AssertionError("\n".join([header, *difference_lines(differences)]))
+
+
+class SpecMatcher:
+    """Equal to any payload that is a valid ``event_type`` and has the named field values.
+
+    ``assert event == matches_spec("WinEvent", player_id="p-1")``. After a successful
+    comparison its ``repr`` is the payload's, so pytest's own diff of a larger structure shows
+    only the parts that really differ (the dirty-equals trick).
+    """
+
+    __slots__ = ("event_type", "expected_fields", "strict", "_paths", "_matched")
+
+    def __init__(self, event_type: str, *, strict: bool = False, **expected_fields: Any) -> None:
+        self.event_type = check_event_type(event_type)
+        self.expected_fields = expected_fields
+        self.strict = strict
+        self._paths = {
+            name: resolve_field_path(event_type, _keyword_path(name)) for name in expected_fields
+        }
+        self._matched: object = _ABSENT
+
+    def violations(self, other: object) -> list[Violation]:
+        return validate(other, self.event_type, strict=self.strict)
+
+    def field_differences(self, other: object) -> list[tuple[list[PathPart], object, object]]:
+        out: list[tuple[list[PathPart], object, object]] = []
+        for name, want in self.expected_fields.items():
+            parts = self._paths[name]
+            got = _dig(other, parts)
+            if got is _ABSENT or not json_equal(got, want):
+                out.append((parts, want, got))
+        return out
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SpecMatcher):
+            return other is self
+        if not isinstance(other, Mapping) or self.violations(other) or self.field_differences(other):
+            self._matched = _ABSENT
+            return False
+        self._matched = other
+        return True
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        if self._matched is not _ABSENT:
+            return repr(self._matched)
+        args = "".join(f", {k}={v!r}" for k, v in self.expected_fields.items())
+        strict = ", strict=True" if self.strict else ""
+        return f"matches_spec({self.event_type!r}{args}{strict})"
+
+    def explain(self, other: object, *, colour: bool = False) -> list[str]:
+        """Why ``other`` does not match: its violations, then its field differences."""
+        lines = [f"payload does not match {self!r}"]
+        if not isinstance(other, Mapping):
+            lines.append(f"  expected a {self.event_type} object, got {type(other).__name__}")
+            return lines
+        violations = self.violations(other)
+        if violations:
+            lines.append("spec violations:")
+            lines.extend(violation_lines(violations))
+        differences = self.field_differences(other)
+        if differences:
+            lines.append("field differences:")
+            lines.extend(difference_lines(differences, colour=colour))
+        return lines
+
+
+def _keyword_path(name: str) -> str:
+    """``community_winners__0__win_amount`` -> ``community_winners[0].win_amount``."""
+    return to_human([int(p) if p.isdigit() else p for p in name.split("__")])
+
+
+def _dig(value: object, parts: Sequence[PathPart]) -> object:
+    for part in parts:
+        if isinstance(value, Mapping) and isinstance(part, str) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and isinstance(part, int) and -len(value) <= part < len(value):
+            value = value[part]
+        else:
+            return _ABSENT
+    return value
+
+
+def matches_spec(event_type: str, *, strict: bool = False, **expected_fields: Any) -> SpecMatcher:
+    """A matcher: ``assert event == matches_spec("WinEvent", player_id="p-1")``.
+
+    Equal when the payload is a valid ``event_type`` and every named field equals the given
+    value. Nested fields use ``__``: ``currency_multipliers__base_currency="EUR"``.
+    """
+    return SpecMatcher(event_type, strict=strict, **expected_fields)

@@ -1,0 +1,140 @@
+"""Check captured events against the spec.
+
+Each PATH (or - for standard input, the default) holds NDJSON, one event per line, or one
+JSON document: an event or an array of events. Exit status: 0 when every event is valid,
+1 when any is invalid or unparseable, 2 on a usage or I/O error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+import orjson
+
+from ._reader import Record, read_events
+from ._spec import EVENT_TYPES, check_event_type, closest_event_type, identify
+from ._validate import Violation, describe_value, validate
+from ._errors import IdentifyError, UnknownEventTypeError
+from ._progress import Progress
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--type", dest="event_type", default="auto", metavar="NAME|auto",
+        help=f"the event type of every event: one of {', '.join(EVENT_TYPES)}; "
+        "auto (the default) identifies each event by its fields",
+    )
+    parser.add_argument("--strict", action="store_true", help="also report fields the spec does not list")
+    parser.add_argument(
+        "--allow-legacy-winners", action="store_true",
+        help="accept RaffleWinEvent winners in the legacy tuple form [player_id, {currency, value}]",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument("paths", nargs="*", default=["-"], metavar="PATH", help="files to check; - is standard input")
+
+
+def run(args: argparse.Namespace) -> int:
+    from .cli import EXIT_FAILED, EXIT_OK, UsageError
+
+    event_type: str | None = None
+    if args.event_type != "auto":
+        try:
+            event_type = check_event_type(args.event_type)
+        except UnknownEventTypeError as exc:
+            raise UsageError(f"--type: {exc} Or use auto.") from None
+    streams = [_open(path) for path in args.paths]
+    report = Report(text=args.format == "text")
+    progress = Progress("validated", "events")
+    for path, stream in zip(args.paths, streams):
+        label = "<stdin>" if path == "-" else path
+        try:
+            for record in read_events(stream):
+                report.add(label, record, _check(record, event_type, args.strict, args.allow_legacy_winners))
+                progress.tick()
+        except OSError as exc:
+            raise UsageError(f"cannot read {label}: {exc.strerror or exc}") from None
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+    progress.done()
+    report.finish()
+    return EXIT_OK if report.invalid == report.unparseable == 0 else EXIT_FAILED
+
+
+def _open(path: str) -> Any:
+    from .cli import UsageError
+
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return open(path, "rb")  # noqa: SIM115 - closed by run()
+    except IsADirectoryError:
+        raise UsageError(f"cannot read {path}: it is a directory; pass the files in it") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _check(
+    record: Record, event_type: str | None, strict: bool, allow_legacy_winners: bool
+) -> tuple[str | None, list[Violation]]:
+    if record.error is not None:
+        return event_type, [record.error]
+    payload = record.payload
+    chosen = event_type
+    if chosen is None:
+        if not isinstance(payload, dict):
+            return None, [
+                Violation("", "not_object", "a ThrillPots event object", describe_value(payload),
+                          f"expected a JSON object (a ThrillPots event), got {describe_value(payload)}")
+            ]
+        try:
+            chosen = identify(payload)
+        except IdentifyError as exc:
+            closest = closest_event_type(payload)
+            if closest is None:
+                return None, [Violation("", "type", "one of the six ThrillPots events", "object", f"{exc}")]
+            chosen = closest
+    violations = validate(payload, chosen, strict=strict, allow_legacy_winners=allow_legacy_winners)
+    return chosen, [*record.warnings, *violations]
+
+
+class Report:
+    def __init__(self, *, text: bool) -> None:
+        self.text = text
+        self.valid = self.invalid = self.unparseable = 0
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, label: str, record: Record, result: tuple[str | None, list[Violation]]) -> None:
+        event_type, violations = result
+        if record.error is not None:
+            self.unparseable += 1
+        elif violations:
+            self.invalid += 1
+        else:
+            self.valid += 1
+        for v in violations:
+            if self.text:
+                sys.stdout.write(f"{label}:{record.line}: {v}\n")
+            else:
+                self.rows.append(
+                    {"path": label, "line": record.line, "event_type": event_type,
+                     "pointer": v.path, "rule": v.rule, "message": v.message}
+                )
+
+    @property
+    def checked(self) -> int:
+        return self.valid + self.invalid + self.unparseable
+
+    def finish(self) -> None:
+        if self.text:
+            sys.stdout.write(
+                f"checked {self.checked} event{'s' if self.checked != 1 else ''}: {self.valid} valid, "
+                f"{self.invalid} invalid, {self.unparseable} unparseable\n"
+            )
+        else:
+            document = {"checked": self.checked, "valid": self.valid, "invalid": self.invalid,
+                        "unparseable": self.unparseable, "violations": self.rows}
+            sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n")
+        sys.stdout.flush()

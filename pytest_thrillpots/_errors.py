@@ -1,0 +1,33 @@
+"""One exception hierarchy: every message says what was wrong and how to fix it."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class ThrillpotsError(Exception):
+    """Base class of every error pytest-thrillpots raises on purpose."""
+
+
+class UnknownEventTypeError(ThrillpotsError, ValueError):
+    """An event type name that is not one of the six ThrillPots events."""
+
+
+class UnknownFieldError(ThrillpotsError, ValueError):
+    """A field path that the spec does not have."""
+
+
+class IdentifyError(ThrillpotsError, ValueError):
+    """A payload whose event type cannot be told from its fields."""
+
+
+def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    return difflib.get_close_matches(word, list(candidates), n=n, cutoff=0.6)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    matches = close_matches(word, candidates)
+    if not matches:
+        return ""
+    return " Did you mean " + " or ".join(repr(m) for m in matches) + "?"

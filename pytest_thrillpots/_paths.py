@@ -1,0 +1,70 @@
+"""Field paths: JSON Pointers (RFC 6901) inside, `pots[0].current_value` for people."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+PathPart = str | int
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_HUMAN_TOKEN = re.compile(r"""\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\*)\]|\[("(?:[^"\\]|\\.)*")\]""")
+
+ROOT_LABEL = "<event>"
+
+
+def to_pointer(parts: Sequence[PathPart]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def pointer_parts(pointer: str) -> list[str]:
+    if pointer == "":
+        return []
+    if not pointer.startswith("/"):
+        raise ValueError(f"{pointer!r} is not a JSON Pointer: it must be empty or start with '/'")
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
+
+
+def to_human(parts: Sequence[PathPart]) -> str:
+    """`["pots", 0, "current_value"]` -> `pots[0].current_value`."""
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, int) or part == "*":
+            out.append(f"[{part}]")
+        elif _IDENTIFIER.match(part):
+            out.append(f".{part}" if out else part)
+        else:
+            escaped = part.replace("\\", "\\\\").replace('"', '\\"')
+            out.append(f'["{escaped}"]')
+    return "".join(out) or ROOT_LABEL
+
+
+def human_from_pointer(pointer: str) -> str:
+    return to_human([int(p) if p.isdigit() else p for p in pointer_parts(pointer)])
+
+
+def parse_human(path: str) -> list[PathPart]:
+    """`community_winners[*].player_id` -> `["community_winners", "*", "player_id"]`.
+
+    Accepts the forms `to_human` writes, and JSON Pointers as they are.
+    """
+    if path.startswith("/") or path == "":
+        return [int(p) if p.isdigit() else p for p in pointer_parts(path)]
+    parts: list[PathPart] = []
+    pos = 0
+    while pos < len(path):
+        match = _HUMAN_TOKEN.match(path, pos)
+        if match is None or match.end() == pos or (pos == 0 and path.startswith(".")):
+            raise ValueError(
+                f"cannot read field path {path!r} at character {pos + 1}: write it as "
+                "'player_id', 'pots[0].current_value' or 'community_winners[*].win_amount'"
+            )
+        name, index, quoted = match.groups()
+        if name is not None:
+            parts.append(name)
+        elif index is not None:
+            parts.append(index if index == "*" else int(index))
+        else:
+            parts.append(quoted[1:-1].replace('\\"', '"').replace("\\\\", "\\"))
+        pos = match.end()
+    return parts

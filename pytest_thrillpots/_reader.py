@@ -1,0 +1,188 @@
+"""Reading captured events: NDJSON streamed line by line, or one JSON document.
+
+Every line is accounted for: each yields at least one record, a parsed payload or a parse
+error, so valid + invalid + unparseable adds up to what was read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import IO, Any
+
+import orjson
+
+from ._paths import to_pointer
+from ._validate import Violation, json_violation
+
+_BOM = b"\xef\xbb\xbf"
+_WHITESPACE = b" \t\r\n"
+
+
+@dataclass
+class Record:
+    line: int
+    payload: Any = None
+    error: Violation | None = None
+    warnings: list[Violation] = field(default_factory=list)
+
+
+def read_events(stream: IO[bytes]) -> Iterator[Record]:
+    """Yield one record per event (or per unparseable line) in ``stream``."""
+    first = stream.readline()
+    if first.startswith(_BOM):
+        first = first[len(_BOM):]
+    first_number = 1
+    while first and not first.strip(_WHITESPACE):
+        yield _blank(first_number)
+        first = stream.readline()
+        first_number += 1
+    if not first:
+        return
+    head = _parse(first, first_number)
+    if head.error is not None and first.lstrip(_WHITESPACE)[:1] in (b"{", b"["):
+        # Not a complete line: a pretty-printed document spanning several lines, or garbage.
+        rest = stream.read()
+        yield from _document(first + rest, first_number)
+        return
+    yield from _expand(head)
+    number = first_number
+    for raw in stream:
+        number += 1
+        yield from _line(raw, number)
+
+
+def _blank(number: int) -> Record:
+    return Record(number, error=Violation("", "json", "one JSON event per line", "blank line",
+                                          "blank line: NDJSON holds one event per line"))
+
+
+def _line(raw: bytes, number: int) -> Iterator[Record]:
+    if not raw.strip(_WHITESPACE):
+        yield _blank(number)
+        return
+    yield from _expand(_parse(raw, number))
+
+
+def _parse(raw: bytes, number: int) -> Record:
+    try:
+        payload = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        return Record(number, error=json_violation(exc))
+    return Record(number, payload, warnings=duplicate_keys(raw))
+
+
+def _expand(record: Record) -> Iterator[Record]:
+    """A line holding an array of events counts as each of its events."""
+    if record.error is None and isinstance(record.payload, list):
+        for item in record.payload:
+            yield Record(record.line, item, warnings=record.warnings)
+        if not record.payload:
+            return
+    else:
+        yield record
+
+
+def _document(data: bytes, first_number: int) -> Iterator[Record]:
+    try:
+        payload = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        # Not one document either: read it as NDJSON so each bad line is reported on its own.
+        for offset, raw in enumerate(data.splitlines(keepends=True)):
+            yield from _line(raw, first_number + offset)
+        return
+    warnings = duplicate_keys(data)
+    if not isinstance(payload, list):
+        yield Record(first_number, payload, warnings=warnings)
+        return
+    lines = _element_lines(data, first_number)
+    for index, item in enumerate(payload):
+        line = lines[index] if index < len(lines) else first_number
+        prefix = f"/{index}/"
+        own = [replace(w, path=w.path[len(prefix) - 1:]) for w in warnings if w.path.startswith(prefix)]
+        yield Record(line, item, warnings=own)
+
+
+def _element_lines(data: bytes, first_number: int) -> list[int]:
+    """The line each top-level array element starts on."""
+    lines: list[int] = []
+    line = first_number
+    depth = 0
+    in_string = escaped = False
+    expecting = False
+    for byte in data:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+            if byte == 0x0A:
+                line += 1
+            continue
+        if byte == 0x0A:
+            line += 1
+            continue
+        if byte in (0x20, 0x09, 0x0D):
+            continue
+        if expecting and byte != 0x5D:
+            lines.append(line)
+        expecting = False
+        if byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            expecting = depth == 1 and byte == 0x5B
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+        elif byte == 0x2C and depth == 1:
+            expecting = True
+    return lines
+
+
+class _KeysGivenTwice(dict):  # type: ignore[type-arg]
+    duplicates: list[str]
+
+
+def duplicate_keys(raw: bytes) -> list[Violation]:
+    """A violation for each object key given twice: parsers disagree on which value wins."""
+    if raw.count(b'"') < 4:
+        return []
+    any_found = False
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal any_found
+        keys = [key for key, _ in items]
+        if len(set(keys)) == len(keys):
+            return dict(items)
+        any_found = True
+        marked = _KeysGivenTwice(items)
+        marked.duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        return marked
+
+    try:
+        parsed = json.loads(raw, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return []
+    if not any_found:
+        return []
+    found: list[Violation] = []
+    _collect(parsed, [], found)
+    return found
+
+
+def _collect(value: Any, parts: list[str | int], found: list[Violation]) -> None:
+    if isinstance(value, _KeysGivenTwice):
+        for key in value.duplicates:
+            found.append(Violation(
+                to_pointer([*parts, key]), "json", "each key once", "duplicate key",
+                f"duplicate key {key!r}: JSON parsers disagree on which value wins",
+            ))
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _collect(item, [*parts, key], found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _collect(item, [*parts, index], found)

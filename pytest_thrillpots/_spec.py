@@ -1,0 +1,247 @@
+"""The spec, loaded once from the JSON Schemas: the one source every other view derives from.
+
+The schema files under ``contracts/schemas`` are the spec; this module reads them and offers a
+small typed model of them (``Node``) for the validator's messages, the factories, the Pact
+matchers, the AsyncAPI export and the docs. Nothing here restates a field's type by hand.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from ._errors import IdentifyError, UnknownEventTypeError, UnknownFieldError, did_you_mean
+from ._paths import PathPart, parse_human, to_human
+
+EVENT_TYPES: Final = (
+    "JackpotUpdateEvent",
+    "WinEvent",
+    "RaffleWinEvent",
+    "OptInEvent",
+    "CommunityPayoutErrorEvent",
+    "RafflePayoutErrorEvent",
+)
+STRUCTURE_TYPES: Final = ("PotTicker", "CurrencyValue", "PayoutRecord", "CurrencyMultipliers")
+SCHEMA_BASE_URI: Final = "https://thrillpots.example/schemas/"
+SCHEMA_SUFFIX: Final = ".schema.json"
+
+Kind = Literal["string", "number", "boolean", "array", "object"]
+
+
+def schema_dir() -> Path:
+    """Where the schema files are: inside the installed wheel, or ``contracts/schemas`` in a checkout."""
+    packaged = Path(__file__).with_name("schemas")
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent / "contracts" / "schemas"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(  # pragma: no cover - only a broken install gets here
+        f"pytest-thrillpots cannot find its JSON Schemas (looked in {packaged} and {checkout}); "
+        "reinstall the package"
+    )
+
+
+@functools.cache
+def raw_schemas() -> Mapping[str, Mapping[str, Any]]:
+    """Every schema file, by name (``"WinEvent"``, ``"PotTicker"``...)."""
+    directory = schema_dir()
+    return {
+        name: json.loads((directory / f"{name}{SCHEMA_SUFFIX}").read_text(encoding="utf-8"))
+        for name in (*EVENT_TYPES, *STRUCTURE_TYPES)
+    }
+
+
+def check_event_type(event_type: str) -> str:
+    if event_type not in EVENT_TYPES:
+        raise UnknownEventTypeError(
+            f"unknown event type {event_type!r}: use one of {', '.join(EVENT_TYPES)}."
+            + did_you_mean(event_type, EVENT_TYPES)
+        )
+    return event_type
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    """One field of the spec, as the schema states it."""
+
+    kind: Kind
+    nullable: bool = False
+    enum: tuple[Any, ...] | None = None
+    description: str = ""
+    structure: str | None = None
+    """The named structure this object is (``"PotTicker"``), if any."""
+    fields: Mapping[str, Node] = field(default_factory=dict)
+    """An object's listed fields, all required."""
+    items: Node | None = None
+    """An array's item shape."""
+    extra_values: Node | None = None
+    """An open map's shape for further keys (the ``multipliers`` map)."""
+    free_form: bool = False
+    """An object of any content (``metadata``)."""
+
+    @property
+    def listed_fully(self) -> bool:
+        """True for the objects whose unknown fields strict mode reports."""
+        return self.kind == "object" and not self.free_form and self.extra_values is None
+
+    def describe(self) -> str:
+        """The node's type in the spec's terms, as failure messages show it."""
+        if self.enum is not None:
+            text = " or ".join(json.dumps(v) for v in self.enum)
+        elif self.kind == "object" and self.structure:
+            text = f"{self.structure} object"
+        elif self.kind == "array" and self.items is not None:
+            text = f"array of {_plural(self.items)}"
+        else:
+            text = self.kind
+        return f"{text} or null" if self.nullable else text
+
+    def child(self, part: PathPart) -> Node | None:
+        if self.kind == "array":
+            return self.items if isinstance(part, int) or part == "*" else None
+        if self.kind == "object" and isinstance(part, str):
+            return self.fields.get(part) or self.extra_values
+        return None
+
+
+def _plural(node: Node) -> str:
+    if node.kind == "object" and node.structure:
+        return f"{node.structure} objects"
+    return {"string": "strings", "number": "numbers", "boolean": "booleans"}.get(node.kind, node.describe())
+
+
+def _build(schema: Mapping[str, Any], structure: str | None = None) -> Node:
+    ref = schema.get("$ref")
+    if ref is not None:
+        name = ref.removesuffix(SCHEMA_SUFFIX)
+        target = raw_schemas()[name]
+        return _build({**target, "description": schema.get("description", target.get("description", ""))}, name)
+    types = schema["type"]
+    type_list = [types] if isinstance(types, str) else list(types)
+    nullable = "null" in type_list
+    (kind,) = [t for t in type_list if t != "null"]
+    props = schema.get("properties", {})
+    extra = schema.get("additionalProperties")
+    return Node(
+        kind=kind,
+        nullable=nullable,
+        enum=tuple(schema["enum"]) if "enum" in schema else None,
+        description=schema.get("description", ""),
+        structure=structure,
+        fields={name: _build(sub) for name, sub in props.items()},
+        items=_build(schema["items"]) if kind == "array" else None,
+        extra_values=_build(extra) if isinstance(extra, dict) else None,
+        free_form=kind == "object" and not props and extra is None,
+    )
+
+
+@functools.cache
+def spec(name: str) -> Node:
+    """The model of one event or structure, built from its schema file."""
+    if name not in STRUCTURE_TYPES:
+        check_event_type(name)
+    return _build(raw_schemas()[name], name)
+
+
+def lookup(event_type: str, parts: Sequence[PathPart]) -> Node | None:
+    """The node at ``parts`` inside ``event_type``, or None where the spec says nothing."""
+    node: Node | None = spec(event_type)
+    for part in parts:
+        if node is None:
+            return None
+        node = node.child(part)
+    return node
+
+
+def field_paths(event_type: str) -> list[str]:
+    """Every field path of an event as people write them: ``community_winners[*].win_amount``."""
+    return [to_human(parts) for parts, _ in iter_fields(spec(event_type))]
+
+
+def iter_fields(node: Node, prefix: tuple[PathPart, ...] = ()) -> Iterator[tuple[tuple[PathPart, ...], Node]]:
+    """Walk every listed field below ``node`` (depth first, in the spec's order)."""
+    if node.kind == "object":
+        for name, child in node.fields.items():
+            path = (*prefix, name)
+            yield path, child
+            yield from iter_fields(child, path)
+    elif node.kind == "array" and node.items is not None:
+        path = (*prefix, "*")
+        if node.items.kind == "object":
+            yield from iter_fields(node.items, path)
+
+
+def resolve_field_path(event_type: str, path: str) -> list[PathPart]:
+    """Parse a field path and check the spec has it; raise with close matches when it does not."""
+    try:
+        parts = parse_human(path)
+    except ValueError as exc:
+        raise UnknownFieldError(str(exc)) from None
+    node: Node | None = spec(event_type)
+    for depth, part in enumerate(parts):
+        assert node is not None
+        if node.free_form:
+            return parts
+        nxt = node.child(part)
+        if nxt is None:
+            known = field_paths(event_type)
+            raise UnknownFieldError(
+                f"{event_type} has no field {path!r} ({to_human(parts[: depth + 1])} is not in the spec)."
+                + did_you_mean(path, known)
+                + f" Its fields are: {', '.join(known)}."
+            )
+        node = nxt
+    return parts
+
+
+def identify(payload: object) -> str:
+    """The event type whose fields ``payload`` carries.
+
+    Events carry no type field, so the type is told by the top-level field names: the types
+    whose every field is present are candidates, and the most specific one wins when its fields
+    include every other candidate's. Raises ``IdentifyError`` naming the candidates otherwise.
+    """
+    if not isinstance(payload, Mapping):
+        raise IdentifyError(
+            f"cannot identify the event type of a {type(payload).__name__}: an event is a JSON object"
+        )
+    keys = set(payload)
+    field_sets = {name: set(spec(name).fields) for name in EVENT_TYPES}
+    fits = [name for name, names in field_sets.items() if names <= keys]
+    most_specific = [a for a in fits if all(field_sets[b] <= field_sets[a] for b in fits)]
+    if len(most_specific) == 1:
+        return most_specific[0]
+    if fits:
+        raise IdentifyError(
+            "cannot identify the event type: the payload carries every field of "
+            + " and of ".join(fits)
+            + "; name the type explicitly (event_type=... or --type)"
+        )
+    overlap = {name: len(names & keys) for name, names in field_sets.items()}
+    best = max(overlap.values())
+    closest = [name for name in EVENT_TYPES if overlap[name] == best and best > 0]
+    if not closest:
+        raise IdentifyError(
+            "cannot identify the event type: the payload has none of the fields of "
+            + ", ".join(EVENT_TYPES)
+        )
+    details = "; ".join(
+        f"{name} lacks {', '.join(sorted(field_sets[name] - keys))}" for name in closest
+    )
+    raise IdentifyError(
+        f"cannot identify the event type: no event type has all of its fields here (closest: {details})"
+    )
+
+
+def closest_event_type(payload: Mapping[str, object]) -> str | None:
+    """The single event type sharing most top-level fields with ``payload``, or None on a tie."""
+    keys = set(payload)
+    overlap = {name: len(set(spec(name).fields) & keys) for name in EVENT_TYPES}
+    best = max(overlap.values())
+    winners = [name for name in EVENT_TYPES if overlap[name] == best]
+    return winners[0] if best > 0 and len(winners) == 1 else None

@@ -1,0 +1,274 @@
+"""`validate`: every violation of the spec in a payload, with stable rule codes.
+
+The compiled engine (jsonschema-rs) answers "valid?" first; only an invalid payload pays for
+collecting details, which are mapped from the engine's error kinds onto our rule codes and
+worded in the spec's terms.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import jsonschema_rs
+import orjson
+
+from ._paths import PathPart, to_human, to_pointer
+from ._spec import (
+    EVENT_TYPES,
+    SCHEMA_BASE_URI,
+    SCHEMA_SUFFIX,
+    check_event_type,
+    lookup,
+    raw_schemas,
+)
+
+Rule = Literal["missing", "type", "null", "enum", "unknown_field", "legacy_tuple", "not_object", "json"]
+RULES: tuple[Rule, ...] = ("missing", "type", "null", "enum", "unknown_field", "legacy_tuple", "not_object", "json")
+
+CANONICAL_WINNER = '{"player_id": String, "brand_id": String, "currency": String, "win_amount": Number}'
+LEGACY_WINNER = '[player_id, {"currency": String, "value": Number}]'
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One way a payload breaks the spec."""
+
+    path: str
+    """Where, as a JSON Pointer (RFC 6901); ``""`` is the whole payload."""
+    rule: Rule
+    """A stable code: missing, type, null, enum, unknown_field, legacy_tuple, not_object, json."""
+    expected: str
+    """What the spec asks for, in its terms (``number``, ``"Jackpot" or "Raffle"``)."""
+    actual: str
+    """What the payload holds (``string "no"``, ``null``, ``missing``)."""
+    message: str
+    """One sentence for people."""
+
+    @property
+    def field(self) -> str:
+        """The path as people read it: ``pots[0].current_value``."""
+        return to_human([int(p) if p.isdigit() else p for p in _split(self.path)])
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message} [{self.rule}]"
+
+
+def _split(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
+
+
+def describe_value(value: object, limit: int = 40) -> str:
+    """A value as failure messages show it: ``string "no"``, ``number 12``, ``null``, ``array``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"boolean {'true' if value else 'false'}"
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+            return f"number {value!r} (not valid JSON)"
+        return f"number {value!r}"
+    if isinstance(value, str):
+        text = json.dumps(value[:limit], ensure_ascii=False)
+        if len(value) > limit:
+            text = f"{text[:-1]}…\" ({len(value)} characters)"
+        return f"string {text}"
+    if isinstance(value, (list, tuple)):
+        return f"array of {len(value)} item{'s' if len(value) != 1 else ''}" if value else "empty array"
+    if isinstance(value, Mapping):
+        return "object"
+    return f"{type(value).__name__} (not a JSON value)"
+
+
+def _strict(schema: Any) -> Any:
+    """The same schema with unknown fields forbidden on every object it lists fully."""
+    if isinstance(schema, dict):
+        out = {k: _strict(v) for k, v in schema.items()}
+        if "properties" in schema and "additionalProperties" not in schema:
+            out["additionalProperties"] = False
+        return out
+    if isinstance(schema, list):
+        return [_strict(v) for v in schema]
+    return schema
+
+
+def _allow_legacy(schema: dict[str, Any]) -> dict[str, Any]:
+    """RaffleWinEvent with ``winners`` items in either the canonical or the legacy tuple form."""
+    winners = dict(schema["properties"]["winners"])
+    canonical = winners["items"]
+    winners["items"] = {"if": {"type": "array"}, "then": {"$ref": "#/$defs/LegacyWinnerTuple"}, "else": canonical}
+    return {**schema, "properties": {**schema["properties"], "winners": winners}}
+
+
+@functools.cache
+def _validator(event_type: str, strict: bool, allow_legacy_winners: bool) -> Any:
+    check_event_type(event_type)
+    resources = dict(raw_schemas())
+    if allow_legacy_winners:
+        resources["RaffleWinEvent"] = _allow_legacy(dict(resources["RaffleWinEvent"]))
+    if strict:
+        resources = {name: _strict(schema) for name, schema in resources.items()}
+    registry = jsonschema_rs.Registry(
+        [(f"{SCHEMA_BASE_URI}{name}{SCHEMA_SUFFIX}", schema) for name, schema in resources.items()]
+    )
+    return jsonschema_rs.Draft202012Validator(resources[event_type], registry=registry)
+
+
+def validate(
+    payload: object,
+    event_type: str,
+    *,
+    strict: bool = False,
+    allow_legacy_winners: bool = False,
+) -> list[Violation]:
+    """Every violation of the spec in ``payload`` (an empty list when it is valid).
+
+    ``payload`` is parsed JSON (a dict) or JSON text as ``bytes`` or ``str``. ``strict`` also
+    reports fields the spec does not list; ``allow_legacy_winners`` accepts RaffleWinEvent
+    winners in the legacy tuple form.
+    """
+    validator = _validator(event_type, strict, allow_legacy_winners)
+    if isinstance(payload, (bytes, bytearray, memoryview, str)):
+        try:
+            payload = orjson.loads(payload)
+        except orjson.JSONDecodeError as exc:
+            return [json_violation(exc)]
+    if validator.is_valid(payload):
+        return []
+    return _explain(validator, payload, event_type, allow_legacy_winners)
+
+
+def json_violation(exc: Exception) -> Violation:
+    reason = str(exc)
+    return Violation("", "json", "a JSON document", "unparseable text", f"not valid JSON: {reason}")
+
+
+def _explain(validator: Any, payload: object, event_type: str, allow_legacy_winners: bool) -> list[Violation]:
+    found: list[Violation] = []
+    seen: set[tuple[str, str]] = set()
+    for error in validator.iter_errors(payload):
+        for violation in _map_error(error, event_type, allow_legacy_winners):
+            key = (violation.path, violation.rule)
+            if key not in seen:
+                seen.add(key)
+                found.append(violation)
+    return found
+
+
+def _map_error(error: Any, event_type: str, allow_legacy_winners: bool) -> Iterable[Violation]:
+    parts: list[PathPart] = list(error.instance_path)
+    kind = error.kind
+    instance = error.instance
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
+        member = [*parts, kind.property]
+        expected = _expected(event_type, member, None)
+        yield Violation(
+            to_pointer(member), "missing", expected, "missing",
+            f"required field {kind.property!r} is missing (expected {expected})",
+        )
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
+        owner = lookup(event_type, parts)
+        where = f"{owner.structure} " if owner is not None and owner.structure else ""
+        for name in kind.unexpected:
+            yield Violation(
+                to_pointer([*parts, name]), "unknown_field", "no such field",
+                describe_value(instance.get(name) if isinstance(instance, Mapping) else None),
+                f"unknown field {name!r}: the {where}spec does not list it (strict mode)",
+            )
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Enum):
+        expected = " or ".join(json.dumps(o) for o in kind.options)
+        yield Violation(
+            to_pointer(parts), "enum", expected, describe_value(instance),
+            f"expected {expected}, got {describe_value(instance)}",
+        )
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Type):
+        yield _type_violation(parts, instance, list(kind.types), event_type, allow_legacy_winners)
+    else:
+        # Only the legacy tuple's own constraints (length, extra items) get here.
+        expected = f"legacy winner tuple {LEGACY_WINNER}"
+        yield Violation(
+            to_pointer(parts), "type", expected, describe_value(instance),
+            f"expected {expected}, got {describe_value(instance)}",
+        )
+
+
+def _is_winner_item(event_type: str, parts: list[PathPart]) -> bool:
+    return event_type == "RaffleWinEvent" and len(parts) == 2 and parts[0] == "winners" and isinstance(parts[1], int)
+
+
+def _type_violation(
+    parts: list[PathPart], instance: object, types: list[str], event_type: str, allow_legacy_winners: bool
+) -> Violation:
+    pointer = to_pointer(parts)
+    actual = describe_value(instance)
+    if not parts:
+        return Violation(
+            pointer, "not_object", f"{event_type} object", actual,
+            f"expected a JSON object (a {event_type}), got {actual}",
+        )
+    if not allow_legacy_winners and isinstance(instance, (list, tuple)) and _is_winner_item(event_type, parts):
+        return Violation(
+            pointer, "legacy_tuple", f"PayoutRecord object {CANONICAL_WINNER}", actual,
+            f"legacy tuple form {LEGACY_WINNER}; the canonical winner shape is {CANONICAL_WINNER} "
+            "(use upgrade_legacy_winners() to convert, or allow_legacy_winners=True to accept it)",
+        )
+    expected = _expected(event_type, parts, types)
+    rule: Rule = "null" if instance is None else "type"
+    if rule == "null":
+        return Violation(pointer, "null", expected, actual, f"expected {expected}, got null (null is not allowed here)")
+    return Violation(pointer, "type", expected, actual, f"expected {expected}, got {actual}")
+
+
+def _expected(event_type: str, parts: list[PathPart], types: list[str] | None) -> str:
+    node = lookup(event_type, parts)
+    if node is not None:
+        return node.describe()
+    return " or ".join(types) if types else "a value"
+
+
+def upgrade_legacy_winners(event: Mapping[str, Any]) -> dict[str, Any]:
+    """A RaffleWinEvent with legacy tuple winners converted to the canonical PayoutRecord form.
+
+    Each ``[player_id, {"currency": c, "value": v}]`` becomes ``{"player_id", "brand_id",
+    "currency", "win_amount"}`` with ``brand_id`` taken from the event's ``brand_id``. Winners
+    already in the canonical form are kept as they are. The input is not changed.
+    """
+    if not isinstance(event, Mapping):
+        raise TypeError(f"upgrade_legacy_winners() takes a RaffleWinEvent dict, not {type(event).__name__}")
+    winners = event.get("winners")
+    if not isinstance(winners, list):
+        raise ValueError("upgrade_legacy_winners() needs a RaffleWinEvent with a 'winners' array")
+    upgraded: list[Any] = []
+    for index, winner in enumerate(winners):
+        if isinstance(winner, Mapping):
+            upgraded.append(dict(winner))
+            continue
+        if (
+            not isinstance(winner, (list, tuple))
+            or len(winner) != 2
+            or not isinstance(winner[1], Mapping)
+            or not {"currency", "value"} <= set(winner[1])
+        ):
+            raise ValueError(
+                f"winners[{index}] is neither a winner object nor a legacy tuple {LEGACY_WINNER}: {winner!r}"
+            )
+        if "brand_id" not in event:
+            raise ValueError("upgrade_legacy_winners() needs the event's brand_id to fill each winner's brand_id")
+        player_id, amount = winner
+        upgraded.append(
+            {
+                "player_id": player_id,
+                "brand_id": event["brand_id"],
+                "currency": amount["currency"],
+                "win_amount": amount["value"],
+            }
+        )
+    return {**event, "winners": upgraded}
+
+
+__all__ = ["EVENT_TYPES", "RULES", "Rule", "Violation", "describe_value", "upgrade_legacy_winners", "validate"]

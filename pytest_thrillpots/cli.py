@@ -1,0 +1,71 @@
+"""The ``thrillpots`` command: argument parsing and output only; the library does the work.
+
+Each subcommand lives in its own ``_cli_*`` module with ``add_arguments(parser)`` and
+``run(args) -> int``; this module wires them up and turns usage errors into exit code 2 with a
+one-line message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from . import __version__
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("validate", "pytest_thrillpots._cli_validate", "check captured events against the spec"),
+)
+
+
+class UsageError(Exception):
+    """A problem with the command line or its inputs: exit code 2, one line, no traceback."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="thrillpots",
+        description="Contract-testing toolkit for the ThrillPots event stream.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    for name, module_name, summary in SUBCOMMANDS:
+        module = importlib.import_module(module_name)
+        sub = commands.add_parser(
+            name, help=summary, description=module.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        code: int = args.run(args)
+        return code
+    except UsageError as exc:
+        print(f"thrillpots: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # `thrillpots sample ... | head` closes the pipe early; that is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
