@@ -48,11 +48,7 @@ def json_equal(a: object, b: object) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     if isinstance(a, Mapping):
-        return (
-            isinstance(b, Mapping)
-            and a.keys() == b.keys()
-            and all(json_equal(a[k], b[k]) for k in a)
-        )
+        return isinstance(b, Mapping) and a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)):
         return isinstance(b, (list, tuple)) and len(a) == len(b) and all(map(json_equal, a, b))
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
@@ -100,7 +96,9 @@ def assert_valid(payload: object, event_type: str, *, strict: bool = False, allo
     violations = validate(payload, event_type, strict=strict, allow_legacy_winners=allow_legacy_winners)
     if violations:
         count = len(violations)
-        header = f"{event_type} is not valid{' (strict)' if strict else ''}: {count} violation{'s' if count != 1 else ''}"
+        header = (
+            f"{event_type} is not valid{' (strict)' if strict else ''}: {count} violation{'s' if count != 1 else ''}"
+        )
         raise AssertionError("\n".join([header, *violation_lines(violations)]))
 
 
@@ -137,9 +135,7 @@ def event_differences(
     from deepdiff import DeepDiff
     from deepdiff.helper import NotPresent
 
-    diff = DeepDiff(
-        expected, actual, ignore_order=ignore_order, exclude_regex_paths=patterns or None, view="tree"
-    )
+    diff = DeepDiff(expected, actual, ignore_order=ignore_order, exclude_regex_paths=patterns or None, view="tree")
     found: list[tuple[list[PathPart], object, object]] = []
     for report_type, levels in diff.items():
         for level in levels:
@@ -153,15 +149,18 @@ def event_differences(
                     _ABSENT if isinstance(new, NotPresent) else new,
                 )
             )
-    found.sort(key=lambda item: [(0, p) if isinstance(p, int) else (1, p) for p in item[0]])  # type: ignore[misc]
+    found.sort(key=lambda item: [(0, p) if isinstance(p, int) else (1, p) for p in item[0]])
     return found
 
 
 def _same_number(a: object, b: object) -> bool:
     numbers = (int, float)
     return (
-        isinstance(a, numbers) and isinstance(b, numbers)
-        and not isinstance(a, bool) and not isinstance(b, bool) and a == b
+        isinstance(a, numbers)
+        and isinstance(b, numbers)
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+        and a == b
     )
 
 
@@ -190,15 +189,13 @@ class SpecMatcher:
     only the parts that really differ (the dirty-equals trick).
     """
 
-    __slots__ = ("event_type", "expected_fields", "strict", "_paths", "_matched")
+    __slots__ = ("_matched", "_paths", "event_type", "expected_fields", "strict")
 
     def __init__(self, event_type: str, *, strict: bool = False, **expected_fields: Any) -> None:
         self.event_type = check_event_type(event_type)
         self.expected_fields = expected_fields
         self.strict = strict
-        self._paths = {
-            name: resolve_field_path(event_type, _keyword_path(name)) for name in expected_fields
-        }
+        self._paths = {name: resolve_field_path(event_type, _keyword_path(name)) for name in expected_fields}
         self._matched: object = _ABSENT
 
     def violations(self, other: object) -> list[Violation]:
@@ -258,7 +255,8 @@ def _keyword_path(name: str) -> str:
 
 def _dig(value: object, parts: Sequence[PathPart]) -> object:
     for part in parts:
-        if isinstance(value, Mapping) and isinstance(part, str) and part in value:
+        # Two branches, not one `or`: each narrows `part` to the index type its container takes.
+        if isinstance(value, Mapping) and isinstance(part, str) and part in value:  # noqa: SIM114
             value = value[part]
         elif isinstance(value, list) and isinstance(part, int) and -len(value) <= part < len(value):
             value = value[part]

@@ -13,22 +13,26 @@ from typing import Any
 
 import orjson
 
+from ._errors import IdentifyError, UnknownEventTypeError
+from ._progress import Progress
 from ._reader import Record, read_events
 from ._spec import EVENT_TYPES, check_event_type, closest_event_type, identify
 from ._validate import Violation, describe_value, validate
-from ._errors import IdentifyError, UnknownEventTypeError
-from ._progress import Progress
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--type", dest="event_type", default="auto", metavar="NAME|auto",
+        "--type",
+        dest="event_type",
+        default="auto",
+        metavar="NAME|auto",
         help=f"the event type of every event: one of {', '.join(EVENT_TYPES)}; "
         "auto (the default) identifies each event by its fields",
     )
     parser.add_argument("--strict", action="store_true", help="also report fields the spec does not list")
     parser.add_argument(
-        "--allow-legacy-winners", action="store_true",
+        "--allow-legacy-winners",
+        action="store_true",
         help="accept RaffleWinEvent winners in the legacy tuple form [player_id, {currency, value}]",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
@@ -47,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     streams = [_open(path) for path in args.paths]
     report = Report(text=args.format == "text")
     progress = Progress("validated", "events")
-    for path, stream in zip(args.paths, streams):
+    for path, stream in zip(args.paths, streams, strict=True):
         label = "<stdin>" if path == "-" else path
         try:
             for record in read_events(stream):
@@ -69,7 +73,7 @@ def _open(path: str) -> Any:
     if path == "-":
         return sys.stdin.buffer
     try:
-        return open(path, "rb")  # noqa: SIM115 - closed by run()
+        return open(path, "rb")
     except IsADirectoryError:
         raise UsageError(f"cannot read {path}: it is a directory; pass the files in it") from None
     except OSError as exc:
@@ -86,8 +90,13 @@ def _check(
     if chosen is None:
         if not isinstance(payload, dict):
             return None, [
-                Violation("", "not_object", "a ThrillPots event object", describe_value(payload),
-                          f"expected a JSON object (a ThrillPots event), got {describe_value(payload)}")
+                Violation(
+                    "",
+                    "not_object",
+                    "a ThrillPots event object",
+                    describe_value(payload),
+                    f"expected a JSON object (a ThrillPots event), got {describe_value(payload)}",
+                )
             ]
         try:
             chosen = identify(payload)
@@ -119,8 +128,14 @@ class Report:
                 sys.stdout.write(f"{label}:{record.line}: {v}\n")
             else:
                 self.rows.append(
-                    {"path": label, "line": record.line, "event_type": event_type,
-                     "pointer": v.path, "rule": v.rule, "message": v.message}
+                    {
+                        "path": label,
+                        "line": record.line,
+                        "event_type": event_type,
+                        "pointer": v.path,
+                        "rule": v.rule,
+                        "message": v.message,
+                    }
                 )
 
     @property
@@ -134,7 +149,12 @@ class Report:
                 f"{self.invalid} invalid, {self.unparseable} unparseable\n"
             )
         else:
-            document = {"checked": self.checked, "valid": self.valid, "invalid": self.invalid,
-                        "unparseable": self.unparseable, "violations": self.rows}
+            document = {
+                "checked": self.checked,
+                "valid": self.valid,
+                "invalid": self.invalid,
+                "unparseable": self.unparseable,
+                "violations": self.rows,
+            }
             sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n")
         sys.stdout.flush()

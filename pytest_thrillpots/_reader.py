@@ -32,7 +32,7 @@ def read_events(stream: IO[bytes]) -> Iterator[Record]:
     """Yield one record per event (or per unparseable line) in ``stream``."""
     first = stream.readline()
     if first.startswith(_BOM):
-        first = first[len(_BOM):]
+        first = first[len(_BOM) :]
     first_number = 1
     while first and not first.strip(_WHITESPACE):
         yield _blank(first_number)
@@ -54,8 +54,12 @@ def read_events(stream: IO[bytes]) -> Iterator[Record]:
 
 
 def _blank(number: int) -> Record:
-    return Record(number, error=Violation("", "json", "one JSON event per line", "blank line",
-                                          "blank line: NDJSON holds one event per line"))
+    return Record(
+        number,
+        error=Violation(
+            "", "json", "one JSON event per line", "blank line", "blank line: NDJSON holds one event per line"
+        ),
+    )
 
 
 def _line(raw: bytes, number: int) -> Iterator[Record]:
@@ -100,7 +104,7 @@ def _document(data: bytes, first_number: int) -> Iterator[Record]:
     for index, item in enumerate(payload):
         line = lines[index] if index < len(lines) else first_number
         prefix = f"/{index}/"
-        own = [replace(w, path=w.path[len(prefix) - 1:]) for w in warnings if w.path.startswith(prefix)]
+        own = [replace(w, path=w.path[len(prefix) - 1 :]) for w in warnings if w.path.startswith(prefix)]
         yield Record(line, item, warnings=own)
 
 
@@ -176,10 +180,15 @@ def duplicate_keys(raw: bytes) -> list[Violation]:
 def _collect(value: Any, parts: list[str | int], found: list[Violation]) -> None:
     if isinstance(value, _KeysGivenTwice):
         for key in value.duplicates:
-            found.append(Violation(
-                to_pointer([*parts, key]), "json", "each key once", "duplicate key",
-                f"duplicate key {key!r}: JSON parsers disagree on which value wins",
-            ))
+            found.append(
+                Violation(
+                    to_pointer([*parts, key]),
+                    "json",
+                    "each key once",
+                    "duplicate key",
+                    f"duplicate key {key!r}: JSON parsers disagree on which value wins",
+                )
+            )
     if isinstance(value, dict):
         for key, item in value.items():
             _collect(item, [*parts, key], found)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 from ._errors import IdentifyError, UnknownEventTypeError, UnknownFieldError, did_you_mean
 from ._paths import PathPart, parse_human, to_human
@@ -41,8 +41,7 @@ def schema_dir() -> Path:
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError(  # pragma: no cover - only a broken install gets here
-        f"pytest-thrillpots cannot find its JSON Schemas (looked in {packaged} and {checkout}); "
-        "reinstall the package"
+        f"pytest-thrillpots cannot find its JSON Schemas (looked in {packaged} and {checkout}); reinstall the package"
     )
 
 
@@ -128,7 +127,7 @@ def _build(schema: Mapping[str, Any], structure: str | None = None) -> Node:
     props = schema.get("properties", {})
     extra = schema.get("additionalProperties")
     return Node(
-        kind=kind,
+        kind=cast(Kind, kind),
         nullable=nullable,
         enum=tuple(schema["enum"]) if "enum" in schema else None,
         description=schema.get("description", ""),
@@ -207,9 +206,7 @@ def identify(payload: object) -> str:
     include every other candidate's. Raises ``IdentifyError`` naming the candidates otherwise.
     """
     if not isinstance(payload, Mapping):
-        raise IdentifyError(
-            f"cannot identify the event type of a {type(payload).__name__}: an event is a JSON object"
-        )
+        raise IdentifyError(f"cannot identify the event type of a {type(payload).__name__}: an event is a JSON object")
     keys = set(payload)
     field_sets = {name: set(spec(name).fields) for name in EVENT_TYPES}
     fits = [name for name, names in field_sets.items() if names <= keys]
@@ -227,12 +224,9 @@ def identify(payload: object) -> str:
     closest = [name for name in EVENT_TYPES if overlap[name] == best and best > 0]
     if not closest:
         raise IdentifyError(
-            "cannot identify the event type: the payload has none of the fields of "
-            + ", ".join(EVENT_TYPES)
+            "cannot identify the event type: the payload has none of the fields of " + ", ".join(EVENT_TYPES)
         )
-    details = "; ".join(
-        f"{name} lacks {', '.join(sorted(field_sets[name] - keys))}" for name in closest
-    )
+    details = "; ".join(f"{name} lacks {', '.join(sorted(field_sets[name] - keys))}" for name in closest)
     raise IdentifyError(
         f"cannot identify the event type: no event type has all of its fields here (closest: {details})"
     )

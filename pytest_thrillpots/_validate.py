@@ -70,13 +70,13 @@ def describe_value(value: object, limit: int = 40) -> str:
     if isinstance(value, bool):
         return f"boolean {'true' if value else 'false'}"
     if isinstance(value, (int, float)):
-        if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+        if (isinstance(value, float) and value != value) or value in (float("inf"), float("-inf")):
             return f"number {value!r} (not valid JSON)"
         return f"number {value!r}"
     if isinstance(value, str):
         text = json.dumps(value[:limit], ensure_ascii=False)
         if len(value) > limit:
-            text = f"{text[:-1]}…\" ({len(value)} characters)"
+            text = f'{text[:-1]}…" ({len(value)} characters)'
         return f"string {text}"
     if isinstance(value, (list, tuple)):
         return f"array of {len(value)} item{'s' if len(value) != 1 else ''}" if value else "empty array"
@@ -108,7 +108,7 @@ def _allow_legacy(schema: dict[str, Any]) -> dict[str, Any]:
 @functools.cache
 def _validator(event_type: str, strict: bool, allow_legacy_winners: bool) -> Any:
     check_event_type(event_type)
-    resources = dict(raw_schemas())
+    resources: dict[str, Any] = dict(raw_schemas())
     if allow_legacy_winners:
         resources["RaffleWinEvent"] = _allow_legacy(dict(resources["RaffleWinEvent"]))
     if strict:
@@ -168,7 +168,10 @@ def _map_error(error: Any, event_type: str, allow_legacy_winners: bool) -> Itera
         member = [*parts, kind.property]
         expected = _expected(event_type, member, None)
         yield Violation(
-            to_pointer(member), "missing", expected, "missing",
+            to_pointer(member),
+            "missing",
+            expected,
+            "missing",
             f"required field {kind.property!r} is missing (expected {expected})",
         )
     elif isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
@@ -176,14 +179,19 @@ def _map_error(error: Any, event_type: str, allow_legacy_winners: bool) -> Itera
         where = f"{owner.structure} " if owner is not None and owner.structure else ""
         for name in kind.unexpected:
             yield Violation(
-                to_pointer([*parts, name]), "unknown_field", "no such field",
+                to_pointer([*parts, name]),
+                "unknown_field",
+                "no such field",
                 describe_value(instance.get(name) if isinstance(instance, Mapping) else None),
                 f"unknown field {name!r}: the {where}spec does not list it (strict mode)",
             )
     elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Enum):
         expected = " or ".join(json.dumps(o) for o in kind.options)
         yield Violation(
-            to_pointer(parts), "enum", expected, describe_value(instance),
+            to_pointer(parts),
+            "enum",
+            expected,
+            describe_value(instance),
             f"expected {expected}, got {describe_value(instance)}",
         )
     elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Type):
@@ -192,7 +200,10 @@ def _map_error(error: Any, event_type: str, allow_legacy_winners: bool) -> Itera
         # Only the legacy tuple's own constraints (length, extra items) get here.
         expected = f"legacy winner tuple {LEGACY_WINNER}"
         yield Violation(
-            to_pointer(parts), "type", expected, describe_value(instance),
+            to_pointer(parts),
+            "type",
+            expected,
+            describe_value(instance),
             f"expected {expected}, got {describe_value(instance)}",
         )
 
@@ -208,12 +219,18 @@ def _type_violation(
     actual = describe_value(instance)
     if not parts:
         return Violation(
-            pointer, "not_object", f"{event_type} object", actual,
+            pointer,
+            "not_object",
+            f"{event_type} object",
+            actual,
             f"expected a JSON object (a {event_type}), got {actual}",
         )
     if not allow_legacy_winners and isinstance(instance, (list, tuple)) and _is_winner_item(event_type, parts):
         return Violation(
-            pointer, "legacy_tuple", f"PayoutRecord object {CANONICAL_WINNER}", actual,
+            pointer,
+            "legacy_tuple",
+            f"PayoutRecord object {CANONICAL_WINNER}",
+            actual,
             f"legacy tuple form {LEGACY_WINNER}; the canonical winner shape is {CANONICAL_WINNER} "
             "(use upgrade_legacy_winners() to convert, or allow_legacy_winners=True to accept it)",
         )
