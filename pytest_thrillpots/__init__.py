@@ -28,15 +28,40 @@ _EXPORTS: dict[str, str] = {
     "IdentifyError": "._errors",
     "UnknownEventTypeError": "._errors",
     "UnknownFieldError": "._errors",
+    "ContractSourceError": "._errors",
+    "Change": "._diff",
+    "DiffReport": "._diff",
+    "diff_contracts": "._diff",
+    "asyncapi_document": "._export",
+    "asyncapi_yaml": "._export",
+    "export_schemas": "._export",
+    "PactDefinitionError": "._errors",
+    "PactVerificationError": "._errors",
+    "ConsumerPact": ".pact",
+    "PactBroker": ".pact",
+    "PublishResults": ".pact",
+    "VerificationResult": ".pact",
+    "verify_pacts": ".pact",
 }
 
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
     from ._assertions import SpecMatcher, assert_events_equal, assert_valid, matches_spec
-    from ._errors import IdentifyError, ThrillpotsError, UnknownEventTypeError, UnknownFieldError
+    from ._diff import Change, DiffReport, diff_contracts
+    from ._errors import (
+        ContractSourceError,
+        IdentifyError,
+        PactDefinitionError,
+        PactVerificationError,
+        ThrillpotsError,
+        UnknownEventTypeError,
+        UnknownFieldError,
+    )
+    from ._export import asyncapi_document, asyncapi_yaml, export_schemas
     from ._spec import EVENT_TYPES, STRUCTURE_TYPES, identify
     from ._validate import RULES, Violation, upgrade_legacy_winners, validate
+    from .pact import ConsumerPact, PactBroker, PublishResults, VerificationResult, verify_pacts
 
 
 def __getattr__(name: str) -> Any:

@@ -5,14 +5,16 @@ deepdiff is imported only when two events differ, so passing tests never pay for
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, ParamSpec, TypeVar
 
 import orjson
 
-from ._errors import UnknownFieldError, did_you_mean
+from . import _coverage
+from ._errors import ThrillpotsError, UnknownFieldError, did_you_mean
 from ._paths import PathPart, parse_human, to_human
 from ._spec import EVENT_TYPES, check_event_type, field_paths, resolve_field_path
 from ._validate import Violation, validate
@@ -84,16 +86,38 @@ def difference_lines(
 def violation_lines(violations: Sequence[Violation]) -> list[str]:
     lines = []
     for v in violations[:MAX_DIFFERENCES]:
-        lines.append(f"  {v.field}: expected {v.expected}, got {v.actual} [{v.rule}]")
+        lines.append(f"  {v}")
     hidden = len(violations) - MAX_DIFFERENCES
     if hidden > 0:
         lines.append(f"  ... and {hidden} more violation{'s' if hidden != 1 else ''}")
     return lines
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _raised_at_the_call(helper: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A mistake in the call (an unknown event type or field) shows in the user's test, not in our code."""
+
+    @functools.wraps(helper)
+    def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        __tracebackhide__ = True
+        try:
+            return helper(*args, **kwargs)
+        except ThrillpotsError as exc:
+            raise exc.with_traceback(None) from None
+
+    return call
+
+
+@_raised_at_the_call
 def assert_valid(payload: object, event_type: str, *, strict: bool = False, allow_legacy_winners: bool = False) -> None:
     """Raise ``AssertionError`` listing every violation of the spec in ``payload``."""
+    __tracebackhide__ = True  # the failure is in the caller's payload, not in this helper
     violations = validate(payload, event_type, strict=strict, allow_legacy_winners=allow_legacy_winners)
+    if _coverage.RECORDER is not None:
+        _coverage.RECORDER.count_asserted(event_type)
     if violations:
         count = len(violations)
         header = (
@@ -113,7 +137,14 @@ def _ignore_patterns(ignore: Iterable[str]) -> list[str]:
         wildcard = [p if isinstance(p, int) else "*" if p == "*" else p for p in parts]
         shape = to_human(["*" if isinstance(p, int) else p for p in wildcard])
         free_form = any(shape.startswith(f"{k}.") or shape.startswith(f"{k}[") for k in ("metadata",))
-        if shape not in known and not free_form and not shape.startswith("currency_multipliers.multipliers."):
+        # An array's items (`pots[0]`, `pots[*]`) are as ignorable as the array itself.
+        item_of_array = shape.endswith("[*]") and shape[:-3] in known
+        if (
+            shape not in known
+            and not free_form
+            and not item_of_array
+            and not shape.startswith("currency_multipliers.multipliers.")
+        ):
             raise UnknownFieldError(
                 f"ignore={path!r} names no field of any ThrillPots event." + did_you_mean(shape, known)
             )
@@ -137,10 +168,11 @@ def event_differences(
 
     diff = DeepDiff(expected, actual, ignore_order=ignore_order, exclude_regex_paths=patterns or None, view="tree")
     found: list[tuple[list[PathPart], object, object]] = []
-    for report_type, levels in diff.items():
+    for levels in diff.values():
         for level in levels:
             old, new = level.t1, level.t2
-            if report_type == "type_changes" and _same_number(old, new):
+            if not isinstance(old, NotPresent) and not isinstance(new, NotPresent) and json_equal(new, old):
+                # Equal as JSON means it: 42 and 42.0, or a matcher such as pytest.approx on one side.
                 continue
             found.append(
                 (
@@ -153,17 +185,7 @@ def event_differences(
     return found
 
 
-def _same_number(a: object, b: object) -> bool:
-    numbers = (int, float)
-    return (
-        isinstance(a, numbers)
-        and isinstance(b, numbers)
-        and not isinstance(a, bool)
-        and not isinstance(b, bool)
-        and a == b
-    )
-
-
+@_raised_at_the_call
 def assert_events_equal(
     actual: object, expected: object, *, ignore: Iterable[str] = (), ignore_order: bool = False
 ) -> None:
@@ -172,6 +194,10 @@ def assert_events_equal(
     ``ignore`` takes field paths (``"timestamp"``, ``"community_winners[*].player_id"``);
     ``ignore_order`` compares arrays as multisets.
     """
+    __tracebackhide__ = True  # the failure is in the caller's events, not in this helper
+    if _coverage.RECORDER is not None:
+        ignore = tuple(ignore)
+        _coverage.RECORDER.compare(actual, expected, ignore)
     if not ignore and actual == expected and json_equal(actual, expected):
         return
     differences = event_differences(actual, expected, ignore=ignore, ignore_order=ignore_order)
@@ -213,6 +239,8 @@ class SpecMatcher:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, SpecMatcher):
             return other is self
+        if _coverage.RECORDER is not None:
+            _coverage.RECORDER.match(self.event_type, self._paths.values())
         if not isinstance(other, Mapping) or self.violations(other) or self.field_differences(other):
             self._matched = _ABSENT
             return False
@@ -237,7 +265,8 @@ class SpecMatcher:
         if not isinstance(other, Mapping):
             lines.append(f"  expected a {self.event_type} object, got {type(other).__name__}")
             return lines
-        violations = self.violations(other)
+        with _coverage.paused():  # the comparison that failed already counted this event
+            violations = self.violations(other)
         if violations:
             lines.append("spec violations:")
             lines.extend(violation_lines(violations))
@@ -265,6 +294,7 @@ def _dig(value: object, parts: Sequence[PathPart]) -> object:
     return value
 
 
+@_raised_at_the_call
 def matches_spec(event_type: str, *, strict: bool = False, **expected_fields: Any) -> SpecMatcher:
     """A matcher: ``assert event == matches_spec("WinEvent", player_id="p-1")``.
 

@@ -8,7 +8,9 @@ JSON document: an event or an array of events. Exit status: 0 when every event i
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 from typing import Any
 
 import orjson
@@ -109,11 +111,16 @@ def _check(
     return chosen, [*record.warnings, *violations]
 
 
+_ROWS_IN_MEMORY = 8 * 1024 * 1024
+
+
 class Report:
     def __init__(self, *, text: bool) -> None:
         self.text = text
         self.valid = self.invalid = self.unparseable = 0
-        self.rows: list[dict[str, Any]] = []
+        # JSON rows wait on disk past a few MB, so a huge capture full of violations streams too.
+        self.rows = tempfile.SpooledTemporaryFile(max_size=_ROWS_IN_MEMORY, mode="w+b")  # noqa: SIM115 - closed by finish()
+        self.row_count = 0
 
     def add(self, label: str, record: Record, result: tuple[str | None, list[Violation]]) -> None:
         event_type, violations = result
@@ -127,16 +134,18 @@ class Report:
             if self.text:
                 sys.stdout.write(f"{label}:{record.line}: {v}\n")
             else:
-                self.rows.append(
-                    {
-                        "path": label,
-                        "line": record.line,
-                        "event_type": event_type,
-                        "pointer": v.path,
-                        "rule": v.rule,
-                        "message": v.message,
-                    }
-                )
+                row = {
+                    "path": label,
+                    "line": record.line,
+                    "event_type": event_type,
+                    "pointer": v.path,
+                    "rule": v.rule,
+                    "message": v.message,
+                }
+                # Indented as the row sits inside the document's "violations" array.
+                text = orjson.dumps(row, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+                self.rows.write((b",\n    " if self.row_count else b"    ") + text)
+                self.row_count += 1
 
     @property
     def checked(self) -> int:
@@ -149,12 +158,21 @@ class Report:
                 f"{self.invalid} invalid, {self.unparseable} unparseable\n"
             )
         else:
-            document = {
+            counts = {
                 "checked": self.checked,
                 "valid": self.valid,
                 "invalid": self.invalid,
                 "unparseable": self.unparseable,
-                "violations": self.rows,
             }
-            sys.stdout.write(orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n")
+            # The same text as orjson's OPT_INDENT_2 of the whole document, written piece by piece.
+            out = sys.stdout.buffer
+            out.write(orjson.dumps(counts, option=orjson.OPT_INDENT_2)[:-2] + b',\n  "violations": [')
+            if self.row_count:
+                out.write(b"\n")
+                self.rows.seek(0)
+                shutil.copyfileobj(self.rows, out)
+                out.write(b"\n  ]\n}\n")
+            else:
+                out.write(b"]\n}\n")
+        self.rows.close()
         sys.stdout.flush()

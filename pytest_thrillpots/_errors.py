@@ -22,6 +22,26 @@ class IdentifyError(ThrillpotsError, ValueError):
     """A payload whose event type cannot be told from its fields."""
 
 
+class UnknownTraitError(ThrillpotsError, ValueError):
+    """A factory trait (or trait parameter) that the factory does not have."""
+
+
+class InvalidEventError(ThrillpotsError, ValueError):
+    """A built event that breaks the spec where the caller asked for valid events only."""
+
+
+class PactDefinitionError(ThrillpotsError, ValueError):
+    """A consumer's Pact expectation that cannot become a valid interaction."""
+
+
+class PactVerificationError(ThrillpotsError):
+    """verify_pacts() cannot run: no pact files, a bad source, a broker without a URL."""
+
+
+class ContractSourceError(ThrillpotsError, ValueError):
+    """Contracts that cannot be read: a missing directory, a bad git ref, an unreadable document."""
+
+
 def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     return difflib.get_close_matches(word, list(candidates), n=n, cutoff=0.6)
 

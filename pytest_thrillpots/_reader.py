@@ -41,16 +41,29 @@ def read_events(stream: IO[bytes]) -> Iterator[Record]:
     if not first:
         return
     head = _parse(first, first_number)
-    if head.error is not None and first.lstrip(_WHITESPACE)[:1] in (b"{", b"["):
-        # Not a complete line: a pretty-printed document spanning several lines, or garbage.
-        rest = stream.read()
-        yield from _document(first + rest, first_number)
-        return
-    yield from _expand(head)
     number = first_number
+    if head.error is not None and first.lstrip(_WHITESPACE)[:1] in (b"{", b"["):
+        second = stream.readline()
+        if first.strip(_WHITESPACE) in (b"{", b"[") or not _is_event_line(second):
+            # A pretty-printed document spanning several lines: the one input that is read whole.
+            yield from _document(first + second + stream.read(), first_number)
+            return
+        # A cut first line of NDJSON (a rotated log): report it and keep streaming.
+        yield head
+        number += 1
+        yield from _line(second, number)
+    else:
+        yield from _expand(head)
     for raw in stream:
         number += 1
         yield from _line(raw, number)
+
+
+def _is_event_line(raw: bytes) -> bool:
+    try:
+        return isinstance(orjson.loads(raw), dict)
+    except orjson.JSONDecodeError:
+        return False
 
 
 def _blank(number: int) -> Record:
@@ -73,7 +86,7 @@ def _parse(raw: bytes, number: int) -> Record:
     try:
         payload = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        return Record(number, error=json_violation(exc))
+        return Record(number, error=json_violation(exc, single_line=True))
     return Record(number, payload, warnings=duplicate_keys(raw))
 
 

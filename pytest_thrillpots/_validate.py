@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -16,6 +17,7 @@ from typing import Any, Literal
 import jsonschema_rs
 import orjson
 
+from . import _coverage
 from ._paths import PathPart, to_human, to_pointer
 from ._spec import (
     EVENT_TYPES,
@@ -133,37 +135,71 @@ def validate(
     winners in the legacy tuple form.
     """
     validator = _validator(event_type, strict, allow_legacy_winners)
+    if _coverage.RECORDER is not None:
+        _coverage.RECORDER.count_validated(event_type)
     if isinstance(payload, (bytes, bytearray, memoryview, str)):
         try:
             payload = orjson.loads(payload)
         except orjson.JSONDecodeError as exc:
             return [json_violation(exc)]
-    if validator.is_valid(payload):
-        return []
-    return _explain(validator, payload, event_type, allow_legacy_winners)
+    try:
+        if validator.is_valid(payload):
+            return []
+        return _explain(validator, payload, event_type, allow_legacy_winners)
+    except ValueError as exc:
+        # The engine refuses Python values JSON has no form for (a set, a tuple key...).
+        raise TypeError(
+            f"validate() takes parsed JSON (dict, list, str, int, float, bool, None) or JSON text; "
+            f"the payload holds a value JSON cannot represent ({exc})"
+        ) from None
 
 
-def json_violation(exc: Exception) -> Violation:
-    reason = str(exc)
+_NON_FINITE_TOKEN = re.compile(r"-?(?:NaN|Infinity)")
+
+
+def json_violation(exc: orjson.JSONDecodeError, *, single_line: bool = False) -> Violation:
+    """The ``json`` violation for text that does not parse, with where it stopped.
+
+    ``single_line`` words the position as a column, for NDJSON lines reported by line number.
+    """
+    where = f"at column {exc.pos + 1}" if single_line else f"at line {exc.lineno} column {exc.colno}"
+    token = _NON_FINITE_TOKEN.match(exc.doc, max(exc.pos - 1, 0)) or _NON_FINITE_TOKEN.match(exc.doc, exc.pos)
+    if "not valid UTF-8" in exc.msg:
+        # orjson says "surrogates not allowed" for any bad byte; the cause people need is the encoding.
+        reason = "the text is not valid UTF-8 (JSON text must be UTF-8)"
+    elif "depth limit" in exc.msg:
+        reason = f"nested more than 1024 levels deep {where} (the parser's limit; no event nests that deep)"
+    elif token is not None:
+        reason = f"{token[0]} {where} is not a JSON number (JSON has no NaN or Infinity)"
+    else:
+        reason = f"{exc.msg} {where}"
     return Violation("", "json", "a JSON document", "unparseable text", f"not valid JSON: {reason}")
+
+
+_VALUE_RULES = frozenset({"type", "null", "enum"})
 
 
 def _explain(validator: Any, payload: object, event_type: str, allow_legacy_winners: bool) -> list[Violation]:
     found: list[Violation] = []
     seen: set[tuple[str, str]] = set()
     for error in validator.iter_errors(payload):
-        for violation in _map_error(error, event_type, allow_legacy_winners):
-            key = (violation.path, violation.rule)
+        for violation in _map_error(error, payload, event_type, allow_legacy_winners):
+            # One wrong value is one violation: an enum field holding a number fails both `type` and
+            # `enum` in the schema, and the first (the type) says it best.
+            key = (violation.path, "value" if violation.rule in _VALUE_RULES else violation.rule)
             if key not in seen:
                 seen.add(key)
                 found.append(violation)
     return found
 
 
-def _map_error(error: Any, event_type: str, allow_legacy_winners: bool) -> Iterable[Violation]:
+def _map_error(error: Any, payload: object, event_type: str, allow_legacy_winners: bool) -> Iterable[Violation]:
     parts: list[PathPart] = list(error.instance_path)
     kind = error.kind
     instance = error.instance
+    if instance is None:
+        # The engine shows NaN and Infinity as null; the payload itself says what was there.
+        instance = _value_at(payload, parts)
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
         member = [*parts, kind.property]
         expected = _expected(event_type, member, None)
@@ -172,18 +208,19 @@ def _map_error(error: Any, event_type: str, allow_legacy_winners: bool) -> Itera
             "missing",
             expected,
             "missing",
-            f"required field {kind.property!r} is missing (expected {expected})",
+            f"expected {expected}, but the field is missing",
         )
     elif isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
         owner = lookup(event_type, parts)
         where = f"{owner.structure} " if owner is not None and owner.structure else ""
         for name in kind.unexpected:
+            actual = describe_value(instance.get(name) if isinstance(instance, Mapping) else None)
             yield Violation(
                 to_pointer([*parts, name]),
                 "unknown_field",
                 "no such field",
-                describe_value(instance.get(name) if isinstance(instance, Mapping) else None),
-                f"unknown field {name!r}: the {where}spec does not list it (strict mode)",
+                actual,
+                f"unknown field, not listed in the {where}spec (strict mode), got {actual}",
             )
     elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Enum):
         expected = " or ".join(json.dumps(o) for o in kind.options)
@@ -196,8 +233,18 @@ def _map_error(error: Any, event_type: str, allow_legacy_winners: bool) -> Itera
         )
     elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Type):
         yield _type_violation(parts, instance, list(kind.types), event_type, allow_legacy_winners)
+    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.FalseSchema):
+        # Only the legacy tuple forbids items: a third element and beyond.
+        expected = f"legacy winner tuple {LEGACY_WINNER} (2 items)"
+        yield Violation(
+            to_pointer(parts),
+            "type",
+            expected,
+            describe_value(instance),
+            f"expected {expected}, got an extra item: {describe_value(instance)}",
+        )
     else:
-        # Only the legacy tuple's own constraints (length, extra items) get here.
+        # Only the legacy tuple's own length constraint gets here.
         expected = f"legacy winner tuple {LEGACY_WINNER}"
         yield Violation(
             to_pointer(parts),
@@ -206,6 +253,18 @@ def _map_error(error: Any, event_type: str, allow_legacy_winners: bool) -> Itera
             describe_value(instance),
             f"expected {expected}, got {describe_value(instance)}",
         )
+
+
+def _value_at(payload: object, parts: list[PathPart]) -> object:
+    value = payload
+    for part in parts:
+        if isinstance(value, Mapping):
+            value = value.get(part)
+        elif isinstance(value, (list, tuple)) and isinstance(part, int) and part < len(value):
+            value = value[part]
+        else:
+            return None
+    return value
 
 
 def _is_winner_item(event_type: str, parts: list[PathPart]) -> bool:
@@ -242,7 +301,11 @@ def _type_violation(
 
 
 def _expected(event_type: str, parts: list[PathPart], types: list[str] | None) -> str:
-    node = lookup(event_type, parts)
+    if _is_winner_item(event_type, parts[:2]) and parts[2:3] == [1]:
+        # Inside a legacy tuple's amount: the spec's CurrencyValue.
+        node = lookup("CurrencyValue", parts[3:])
+    else:
+        node = lookup(event_type, parts)
     if node is not None:
         return node.describe()
     return " or ".join(types) if types else "a value"

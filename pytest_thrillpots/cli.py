@@ -22,6 +22,8 @@ EXIT_USAGE = 2
 
 SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("validate", "pytest_thrillpots._cli_validate", "check captured events against the spec"),
+    ("diff", "pytest_thrillpots._cli_diff", "check two versions of the contracts for breaking changes"),
+    ("export", "pytest_thrillpots._cli_export", "write the AsyncAPI document or the JSON Schemas"),
 )
 
 

@@ -16,8 +16,8 @@ from types import ModuleType
 
 import pytest
 
-PLUGIN_MODULES: tuple[str, ...] = ()
-"""The private plugin modules, each with an optional ``add_options(parser)``."""
+PLUGIN_MODULES: tuple[str, ...] = ("pytest_thrillpots._plugin_report", "pytest_thrillpots._plugin_pact")
+"""The private plugin modules, each with an optional ``add_options(parser)`` and ``preparse_args(args)``."""
 
 
 def _areas() -> list[ModuleType]:
@@ -31,6 +31,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             add_options(parser)
 
 
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
+    # The last chance to adjust the command line before pytest parses it for good.
+    for module in _areas():
+        preparse_args = getattr(module, "preparse_args", None)
+        if preparse_args is not None:
+            preparse_args(args)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
     for module in _areas():
@@ -39,19 +47,23 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object, right: object) -> list[str] | None:
-    assertions = sys.modules.get("pytest_thrillpots._assertions")
-    if assertions is None or op != "==":
-        # No matcher can exist before the module that defines it was imported.
+    if op != "==":
         return None
-    matcher_type = assertions.SpecMatcher
-    if isinstance(right, matcher_type):
+    # Told by the class's name, not by isinstance against sys.modules: that test needs no import,
+    # and it holds when the module was imported twice (a reload, pytester's in-process runs).
+    if _is_spec_matcher(right):
         matcher, other = right, left
-    elif isinstance(left, matcher_type):
+    elif _is_spec_matcher(left):
         matcher, other = left, right
     else:
         return None
-    lines: list[str] = matcher.explain(other, colour=_wants_colour(config))
+    lines: list[str] = matcher.explain(other, colour=_wants_colour(config))  # type: ignore[attr-defined]
     return lines
+
+
+def _is_spec_matcher(value: object) -> bool:
+    kind = type(value)
+    return kind.__name__ == "SpecMatcher" and kind.__module__ == "pytest_thrillpots._assertions"
 
 
 def _wants_colour(config: pytest.Config) -> bool:

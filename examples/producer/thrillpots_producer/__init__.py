@@ -1,0 +1,1 @@
+"""A reference ThrillPots producer: domain objects in, ThrillPots events out."""

@@ -1,0 +1,148 @@
+"""The contract coverage report: ``--thrillpots-report`` and ``--thrillpots-report=json:PATH``.
+
+Nothing here runs unless the option is given: ``pytest_configure`` then installs a recorder
+(``_coverage.RECORDER``) and registers ``ReportSession`` for the session's hooks. Under
+pytest-xdist each worker records its own tests and sends the data to the controller in its
+``workeroutput``; the controller merges it and reports once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from ._coverage import Recorder
+
+OPTION = "--thrillpots-report"
+TERMINAL = "term"
+JSON_PREFIX = "json:"
+SESSION_PLUGIN_NAME = "thrillpots-report-session"
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("thrillpots")
+    group.addoption(
+        OPTION,
+        action="append",
+        nargs="?",
+        const=TERMINAL,
+        default=[],
+        metavar="json:PATH",
+        dest="thrillpots_report",
+        help="report the contract coverage at the end of the session: which event types the tests "
+        "validated or asserted and which fields they pinned. Alone: a table in the terminal summary; "
+        "=json:PATH: write it as JSON for CI. Give it twice for both.",
+    )
+
+
+def preparse_args(args: list[str]) -> None:
+    """Read ``--thrillpots-report tests/`` as the table and a test path, not as a report target.
+
+    The option's value is optional, so argparse would take any next argument as its value; the
+    bare option becomes ``--thrillpots-report=term`` unless a report target follows it.
+    """
+    for index, arg in enumerate(args):
+        if arg == "--":
+            return
+        if arg == OPTION and not (index + 1 < len(args) and _is_target(args[index + 1])):
+            args[index] = f"{OPTION}={TERMINAL}"
+
+
+def _is_target(value: str) -> bool:
+    return value == TERMINAL or value.startswith(JSON_PREFIX)
+
+
+@dataclass(frozen=True)
+class ReportTargets:
+    terminal: bool
+    json_paths: tuple[Path, ...]
+
+
+def parse_targets(values: list[str], invocation_dir: Path) -> ReportTargets:
+    """The report's destinations from the option's values; a usage error names the fix."""
+    terminal = False
+    json_paths: list[Path] = []
+    for value in values:
+        if value == TERMINAL:
+            terminal = True
+        elif _is_target(value) and value[len(JSON_PREFIX) :].strip():
+            json_paths.append(invocation_dir / value[len(JSON_PREFIX) :])
+        else:
+            raise pytest.UsageError(
+                f"{OPTION} got {value!r}: write {OPTION} alone for the terminal table or "
+                f"{OPTION}=json:PATH for a JSON file"
+            )
+    return ReportTargets(terminal, tuple(json_paths))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    values: list[str] = config.getoption("thrillpots_report", default=[]) or []
+    if not values:
+        return
+    targets = parse_targets(values, config.invocation_params.dir)
+    from . import _coverage
+
+    session = ReportSession(config, targets, _coverage.RECORDER)
+    _coverage.RECORDER = session.recorder
+    config.pluginmanager.register(session, SESSION_PLUGIN_NAME)
+
+
+class ReportSession:
+    """The hooks of a session with the report on."""
+
+    def __init__(self, config: pytest.Config, targets: ReportTargets, outer: Recorder | None) -> None:
+        from ._coverage import Recorder
+
+        self.config = config
+        self.targets = targets
+        self.recorder = Recorder()
+        # An in-process child session (pytester) must give the outer session its recorder back.
+        self.outer = outer
+        self.is_worker = hasattr(config, "workerinput")
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        self.recorder.current_test = nodeid
+
+    def pytest_runtest_logfinish(self) -> None:
+        self.recorder.current_test = None
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        from ._coverage import WIRE_KEY
+
+        wire = getattr(node, "workeroutput", {}).get(WIRE_KEY)
+        if wire is not None:
+            self.recorder.merge(wire)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.is_worker:
+            from ._coverage import WIRE_KEY
+
+            self.config.workeroutput[WIRE_KEY] = self.recorder.to_wire()  # type: ignore[attr-defined]
+            return
+        if self.targets.json_paths:
+            import json
+
+            document = json.dumps(self.recorder.report().to_json(), indent=2) + "\n"
+            for path in self.targets.json_paths:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(document, encoding="utf-8")
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.is_worker:
+            return
+        if self.targets.terminal:
+            terminalreporter.write_sep("=", "thrillpots contract coverage")
+            for line in self.recorder.report().table_lines(verbose=self.config.get_verbosity() > 0):
+                terminalreporter.write_line(line)
+        for path in self.targets.json_paths:
+            terminalreporter.write_line(f"thrillpots contract coverage written to {path}")
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        from . import _coverage
+
+        _coverage.RECORDER = self.outer

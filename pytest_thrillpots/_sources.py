@@ -1,0 +1,326 @@
+"""Contracts to compare, read from a schema directory, one schema file, an AsyncAPI document or git.
+
+``load_contracts`` turns what a user names on the command line into a ``ContractSet``: the event
+schemas by event name, plus every document they reference, so ``$ref`` can be followed the way
+a JSON Schema validator follows it (relative to the referring file, or by ``$id``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import subprocess
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, Union
+from urllib.parse import urljoin, urlsplit
+
+from ._errors import ContractSourceError
+from ._spec import EVENT_TYPES, SCHEMA_SUFFIX
+
+ContractSource = Union[str, "os.PathLike[str]", Mapping[str, Any]]
+"""A schema directory, a schema file, an AsyncAPI document, ``git:REF[:PATH]``, or ``{name: schema}``."""
+
+DEFAULT_GIT_PATH = "contracts/schemas"
+_ASYNCAPI_NAMES = ("asyncapi.yaml", "asyncapi.yml", "asyncapi.json")
+_JSON_SCHEMA_FORMATS = ("application/schema+json", "application/schema+yaml", "application/vnd.aai.asyncapi")
+
+
+class _Tree(Protocol):
+    """Where the files are: the file system, a git commit, or a dict in memory."""
+
+    label: str
+
+    def read(self, path: str) -> bytes: ...
+
+    def list_dir(self, path: str) -> list[str] | None:
+        """The names in a directory, or None when ``path`` is not one."""
+
+
+@dataclass
+class _FileTree:
+    label: str
+
+    def read(self, path: str) -> bytes:
+        try:
+            return Path(path).read_bytes()
+        except IsADirectoryError:
+            raise ContractSourceError(f"{self.label}: {path} is a directory, not a schema file") from None
+        except OSError as exc:
+            raise ContractSourceError(f"{self.label}: cannot read {path}: {exc.strerror or exc}") from None
+
+    def list_dir(self, path: str) -> list[str] | None:
+        directory = Path(path)
+        return sorted(p.name for p in directory.iterdir()) if directory.is_dir() else None
+
+
+@dataclass
+class _MemoryTree:
+    label: str
+    files: dict[str, Any]
+
+    def read(self, path: str) -> bytes:
+        if path not in self.files:
+            raise ContractSourceError(f"{self.label}: no schema named {path}")
+        return json.dumps(self.files[path]).encode()
+
+    def list_dir(self, path: str) -> list[str] | None:
+        return sorted(self.files) if path == "" else None
+
+
+@dataclass
+class _GitTree:
+    """Files at a git commit, read with ``git show`` from the repository around ``cwd``."""
+
+    label: str
+    ref: str
+    top: str
+
+    def _git(self, *args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(["git", *args], cwd=self.top, capture_output=True, check=False)
+
+    def read(self, path: str) -> bytes:
+        result = self._git("cat-file", "blob", f"{self.ref}:{path}")
+        if result.returncode != 0:
+            raise ContractSourceError(f"{self.label}: {path} does not exist at {self.ref}")
+        return result.stdout
+
+    def list_dir(self, path: str) -> list[str] | None:
+        result = self._git("ls-tree", "--name-only", "-z", f"{self.ref}:{path}" if path else f"{self.ref}^{{tree}}")
+        if result.returncode != 0:
+            return None
+        return sorted(name for name in result.stdout.decode().split("\0") if name)
+
+    def kind(self, path: str) -> str | None:
+        result = self._git("cat-file", "-t", f"{self.ref}:{path}")
+        return result.stdout.decode().strip() if result.returncode == 0 else None
+
+
+@dataclass
+class ContractSet:
+    """The event schemas of one version of the contracts, with what they reference."""
+
+    label: str
+    events: dict[str, tuple[str, Any]]
+    """Event name -> (key of the document it sits in, its schema)."""
+    structures: frozenset[str]
+    """Names of schema files that other schema files reference: structures, not events."""
+    _tree: _Tree
+    _documents: dict[str, Any]
+    _ids: dict[str, str]
+
+    def document(self, key: str) -> Any:
+        if key not in self._documents:
+            self._documents[key] = _parse(self._tree.read(key), key, self.label)
+            self._register_ids(key)
+        return self._documents[key]
+
+    def _register_ids(self, key: str) -> None:
+        doc = self._documents[key]
+        if isinstance(doc, dict) and isinstance(doc.get("$id"), str):
+            self._ids.setdefault(doc["$id"].split("#")[0], key)
+
+    def resolve(self, ref: str, base_key: str) -> tuple[str, Any]:
+        """Follow ``ref`` from the document ``base_key``: (key of the target document, target schema)."""
+        target, _, fragment = ref.partition("#")
+        key = base_key if target == "" else self._document_key(target, base_key, ref)
+        node = self.document(key)
+        if fragment and not fragment.startswith("/"):
+            raise ContractSourceError(
+                f"{self.label}: $ref {ref!r} in {base_key} uses an anchor; thrillpots diff follows JSON Pointers only"
+            )
+        for part in fragment.split("/")[1:] if fragment else []:
+            part = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            elif isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                raise ContractSourceError(f"{self.label}: $ref {ref!r} in {base_key} points at nothing")
+        return key, node
+
+    def _document_key(self, target: str, base_key: str, ref: str) -> str:
+        if urlsplit(target).scheme:
+            if target in self._ids:
+                return self._ids[target]
+            raise ContractSourceError(f"{self.label}: $ref {ref!r} in {base_key} names no schema in these contracts")
+        relative = posixpath.normpath(posixpath.join(posixpath.dirname(base_key), target))
+        if relative in self._documents or self._tree_has(relative):
+            return relative
+        base = self.document(base_key)
+        base_id = base.get("$id") if isinstance(base, dict) else None
+        if isinstance(base_id, str) and urljoin(base_id, target) in self._ids:
+            return self._ids[urljoin(base_id, target)]
+        raise ContractSourceError(
+            f"{self.label}: $ref {ref!r} in {base_key} points at {relative}, which does not exist"
+        )
+
+    def _tree_has(self, key: str) -> bool:
+        try:
+            self.document(key)
+        except ContractSourceError:
+            return False
+        return True
+
+
+def load_contracts(source: ContractSource, *, cwd: str | os.PathLike[str] | None = None) -> ContractSet:
+    """Read one version of the contracts; raise ``ContractSourceError`` saying what is wrong."""
+    if isinstance(source, Mapping):
+        files = {f"{name}{SCHEMA_SUFFIX}": schema for name, schema in source.items()}
+        return _load_directory(_MemoryTree("<schemas>", files), "", "<schemas>")
+    text = os.fspath(source)
+    if text.startswith("git:"):
+        return _load_git(text, Path(cwd or os.getcwd()))
+    path = Path(cwd or ".", text) if not Path(text).is_absolute() else Path(text)
+    tree = _FileTree(text)
+    if path.is_dir():
+        return _load_directory(tree, path.resolve().as_posix(), text)
+    if path.is_file():
+        return _load_file(tree, path.resolve().as_posix(), text)
+    raise ContractSourceError(
+        f"{text}: no such file or directory; name a schema directory, a schema file, an AsyncAPI document or git:REF"
+    )
+
+
+def _load_git(source: str, cwd: Path) -> ContractSet:
+    ref, _, path = source[len("git:") :].partition(":")
+    if not ref:
+        raise ContractSourceError(f"{source}: name a commit, branch or tag after git: (git:main, git:HEAD~1)")
+    try:
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError:
+        raise ContractSourceError(f"{source}: git is not installed or not on PATH") from None
+    if top.returncode != 0:
+        raise ContractSourceError(f"{source}: {cwd} is not inside a git repository")
+    toplevel = top.stdout.strip()
+    verified = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+        cwd=toplevel,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if verified.returncode != 0:
+        raise ContractSourceError(f"{source}: no commit, branch or tag named {ref!r} in {toplevel}")
+    path = posixpath.normpath(path.strip("/")) if path else DEFAULT_GIT_PATH
+    path = "" if path == "." else path
+    tree = _GitTree(source, verified.stdout.strip(), toplevel)
+    kind = tree.kind(path) if path else "tree"
+    if kind == "tree":
+        return _load_directory(tree, path, source)
+    if kind == "blob":
+        return _load_file(tree, path, source)
+    raise ContractSourceError(f"{source}: {path} does not exist at {ref}; name another path with git:{ref}:PATH")
+
+
+def _load_directory(tree: _Tree, directory: str, label: str) -> ContractSet:
+    names = tree.list_dir(directory) or []
+    schema_files = [n for n in names if n.endswith(SCHEMA_SUFFIX)]
+    if not schema_files:
+        if "schemas" in names and tree.list_dir(posixpath.join(directory, "schemas")) is not None:
+            return _load_directory(tree, posixpath.join(directory, "schemas"), label)
+        for candidate in _ASYNCAPI_NAMES:
+            if candidate in names:
+                return _load_file(tree, posixpath.join(directory, candidate), label)
+        raise ContractSourceError(
+            f"{label}: no *{SCHEMA_SUFFIX} files in it (nor a schemas/ folder or an asyncapi.yaml)"
+        )
+    contracts = ContractSet(label, {}, frozenset(), tree, {}, {})
+    keys = {name.removesuffix(SCHEMA_SUFFIX): posixpath.join(directory, name) for name in schema_files}
+    for key in keys.values():
+        contracts.document(key)
+    referenced: set[str] = set()
+    for key in keys.values():
+        for ref in _refs(contracts.document(key)):
+            target_key, _ = contracts.resolve(ref, key)
+            if target_key != key:
+                referenced.add(target_key)
+    contracts.structures = frozenset(name for name, key in keys.items() if key in referenced)
+    contracts.events = {
+        name: (key, contracts.document(key)) for name, key in _ordered(keys) if name not in contracts.structures
+    }
+    return contracts
+
+
+def _load_file(tree: _Tree, key: str, label: str) -> ContractSet:
+    contracts = ContractSet(label, {}, frozenset(), tree, {}, {})
+    doc = contracts.document(key)
+    if isinstance(doc, dict) and "asyncapi" in doc:
+        contracts.events = dict(_asyncapi_payloads(contracts, key, doc))
+        if not contracts.events:
+            raise ContractSourceError(f"{label}: the AsyncAPI document defines no messages")
+        return contracts
+    if isinstance(doc, dict) and any(k in doc for k in ("type", "properties", "$ref", "$schema")):
+        name = posixpath.basename(key).removesuffix(SCHEMA_SUFFIX).removesuffix(".json")
+        contracts.events = {str(doc.get("title") or name): (key, doc)}
+        return contracts
+    raise ContractSourceError(f"{label}: neither an AsyncAPI document nor a JSON Schema")
+
+
+def _asyncapi_payloads(contracts: ContractSet, key: str, doc: dict[str, Any]) -> Iterator[tuple[str, tuple[str, Any]]]:
+    """Each message's payload schema, from components and channels (AsyncAPI 2.x and 3.x)."""
+    candidates: list[tuple[str, Any]] = list((doc.get("components") or {}).get("messages", {}).items())
+    for channel in (doc.get("channels") or {}).values():
+        candidates.extend((channel.get("messages") or {}).items())
+        for operation in ("publish", "subscribe"):
+            message = (channel.get(operation) or {}).get("message")
+            if message is not None:
+                candidates.append(("", message))
+    seen: set[str] = set()
+    for message_key, raw in candidates:
+        message_doc, message = key, raw
+        while isinstance(message, dict) and "$ref" in message:
+            message_doc, message = contracts.resolve(message["$ref"], message_doc)
+        if not isinstance(message, dict) or "payload" not in message:
+            continue
+        name = str(message.get("name") or message_key)
+        if not name or name in seen:
+            continue
+        seen.add(name)
+        payload, schema_format = message["payload"], message.get("schemaFormat")
+        if isinstance(payload, dict) and "schema" in payload and "schemaFormat" in payload:
+            payload, schema_format = payload["schema"], payload["schemaFormat"]
+        if schema_format is not None and not str(schema_format).startswith(_JSON_SCHEMA_FORMATS):
+            raise ContractSourceError(
+                f"{contracts.label}: message {name} has schemaFormat {schema_format}; "
+                "thrillpots diff compares JSON Schemas only"
+            )
+        yield name, (message_doc, payload)
+
+
+def _parse(data: bytes, key: str, label: str) -> Any:
+    if key.endswith((".yaml", ".yml")):
+        import yaml
+
+        try:
+            return yaml.safe_load(data)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark is not None else ""
+            raise ContractSourceError(f"{label}: {key} is not valid YAML{where}") from None
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ContractSourceError(f"{label}: {key} is not valid JSON ({exc})") from None
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield ref
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def _ordered(keys: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The seed's event order first, then any other names alphabetically."""
+    rank = {name: index for index, name in enumerate(EVENT_TYPES)}
+    return sorted(keys.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))

@@ -1,0 +1,367 @@
+"""Message interactions derived from the spec: example bodies and Pact matching rules.
+
+Pure data, no pact import: what a consumer expects is turned into ``Interaction`` records
+(description, provider states, example body, matching rules) that the consumer helper hands to
+pact-python and that travel between pytest-xdist workers as JSON.
+
+Every rule is read from the spec model (``_spec.spec()``): a string is matched by type, a
+number by the ``number`` rule (integers and decimals alike), a boolean by ``boolean``, an enum by
+an anchored regex of its values, an array by its item shape with at least one item, and a
+nullable scalar by an ``OR`` of its rule and ``null``. A nullable object or array cannot be
+written as one rule the verifier satisfies, so it splits the interaction in two: one with the
+field ``null`` and one with the field present, each with its own provider state.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from .._errors import PactDefinitionError, UnknownFieldError
+from .._paths import PathPart, to_human
+from .._spec import Node, check_event_type, resolve_field_path, spec
+
+CONTENT_TYPE: Final = "application/json"
+EVENT_TYPE_METADATA: Final = "event_type"
+"""The message metadata key that names the event type of an interaction."""
+DESCRIPTION_SEPARATOR: Final = ": "
+"""``"WinEvent: a progressive jackpot win"``: the event type leads each description, because
+the verifier sends the provider only the description and provider states, and the producer
+routes by type."""
+NULL_STATE: Final = "{path} is null"
+PRESENT_STATE: Final = "{path} is present"
+MAX_SEED_ATTEMPTS: Final = 64
+"""How many seeds are tried for an example whose listed arrays all have an item."""
+
+_ALL: Final = "<all>"
+
+Selection = dict[str, Any]
+"""Which fields a consumer reads: a tree of names, ``_ALL`` where a field is read whole."""
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One message interaction, as it is written to the pact file."""
+
+    event_type: str
+    description: str
+    """The description in the pact: ``"WinEvent: a progressive jackpot win"``."""
+    states: tuple[tuple[str, Mapping[str, Any]], ...]
+    body: Any
+    rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """JSONPath (``$.pots[*].current_value``) -> Pact matching rule."""
+
+    @property
+    def metadata(self) -> dict[str, object]:
+        return {EVENT_TYPE_METADATA: self.event_type}
+
+    def key(self) -> tuple[str, str]:
+        """What makes two interactions of one pact the same one: description and states."""
+        return self.description, json.dumps(self.states, sort_keys=True)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "event_type": self.event_type,
+            "description": self.description,
+            "states": [[name, dict(params)] for name, params in self.states],
+            "body": self.body,
+            "rules": {path: dict(rule) for path, rule in self.rules.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Interaction:
+        return cls(
+            event_type=data["event_type"],
+            description=data["description"],
+            states=tuple((name, params) for name, params in data["states"]),
+            body=data["body"],
+            rules=data["rules"],
+        )
+
+
+def full_description(event_type: str, description: str) -> str:
+    return f"{event_type}{DESCRIPTION_SEPARATOR}{description}"
+
+
+def split_description(description: str) -> tuple[str, str] | None:
+    """``"WinEvent: a win"`` -> ``("WinEvent", "a win")``; None when no event type leads it."""
+    event_type, separator, rest = description.partition(DESCRIPTION_SEPARATOR)
+    if not separator or not re.fullmatch(r"[A-Za-z]+", event_type):
+        return None
+    return event_type, rest
+
+
+def stable_seed(*words: str) -> int:
+    """A seed from words, the same in every process (``hash()`` is salted per process)."""
+    return zlib.crc32("\x1f".join(words).encode())
+
+
+def normalize_states(
+    given: str | Mapping[str, Mapping[str, Any] | None] | Sequence[str] | None,
+) -> tuple[tuple[str, Mapping[str, Any]], ...]:
+    """``given`` as ordered ``(state, params)`` pairs.
+
+    A state name, a list of names, or a mapping of names to their parameters.
+    """
+    if given is None:
+        return ()
+    if isinstance(given, str):
+        pairs: list[tuple[str, Mapping[str, Any]]] = [(given, {})]
+    elif isinstance(given, Mapping):
+        pairs = [(name, dict(params or {})) for name, params in given.items()]
+    else:
+        pairs = [(name, {}) for name in given]
+    for name, params in pairs:
+        if not isinstance(name, str) or not name.strip():
+            raise PactDefinitionError(f"a provider state is a non-empty string, not {name!r}")
+        try:
+            json.dumps(params)
+        except TypeError as exc:
+            raise PactDefinitionError(f"the parameters of provider state {name!r} must be JSON values: {exc}") from None
+    return tuple(pairs)
+
+
+def keyword_path(name: str) -> list[PathPart]:
+    """A pin's keyword (``currency_multipliers__base_currency``) as path parts."""
+    return [int(p) if p.isdigit() else p for p in name.split("__")]
+
+
+def _shape(parts: Iterable[PathPart]) -> tuple[str, ...]:
+    """Array indexes become ``*``: a pact matches every item of an array by one shape."""
+    return tuple("*" if isinstance(p, int) else p for p in parts)
+
+
+def _select(selection: Selection, parts: Sequence[str]) -> None:
+    node = selection
+    for depth, part in enumerate(parts):
+        if depth == len(parts) - 1:
+            node[part] = _ALL
+            return
+        child = node.get(part)
+        if child == _ALL:
+            return
+        if child is None:
+            child = node[part] = {}
+        node = child
+
+
+def selection_for(event_type: str, fields: Iterable[str] | None, pins: Iterable[tuple[str, ...]]) -> Selection:
+    """The tree of fields a consumer reads; every field when ``fields`` is None."""
+    selection: Selection = {}
+    if fields is None:
+        for name in spec(event_type).fields:
+            selection[name] = _ALL
+    else:
+        if isinstance(fields, str):
+            raise PactDefinitionError(
+                f"fields= takes a list of field paths, not the string {fields!r}: write [{fields!r}]"
+            )
+        names = list(fields)
+        if not names:
+            raise PactDefinitionError(
+                "fields=[] reads nothing: list the fields the consumer reads, or leave fields out for the whole event"
+            )
+        for path in names:
+            _select(selection, _shape(resolve_field_path(event_type, path)))
+    for pin in pins:
+        _select(selection, pin)
+    return selection
+
+
+def _json_path(parts: Sequence[str]) -> str:
+    out = ["$"]
+    for part in parts:
+        if part == "*":
+            out.append("[*]")
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", part):
+            out.append(f".{part}")
+        else:
+            out.append("['" + part.replace("'", "\\'") + "']")
+    return "".join(out)
+
+
+def scalar_rule(node: Node) -> dict[str, Any]:
+    """The matcher of one scalar field, read from its spec node."""
+    if node.enum is not None:
+        if not all(isinstance(value, str) for value in node.enum):
+            raise PactDefinitionError(  # pragma: no cover - every enum of the spec is of strings
+                f"cannot match the enum {node.enum!r} by a regex: only string enums are supported"
+            )
+        pattern = "^(" + "|".join(re.escape(value) for value in node.enum) + ")$"
+        return {"match": "regex", "regex": pattern}
+    return {"match": {"string": "type", "number": "number", "boolean": "boolean"}[node.kind]}
+
+
+def _rule(matchers: list[dict[str, Any]], combine: str = "AND") -> dict[str, Any]:
+    return {"combine": combine, "matchers": matchers}
+
+
+def split_points(node: Node, selection: Selection | str, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """The selected nullable objects and arrays: no single rule matches both their forms."""
+    if node.nullable and node.kind in ("object", "array"):
+        yield prefix
+    if selection == _ALL:
+        if node.kind == "object" and not node.free_form:
+            for name, child in node.fields.items():
+                yield from split_points(child, _ALL, (*prefix, name))
+        elif node.kind == "array" and node.items is not None:
+            yield from split_points(node.items, _ALL, (*prefix, "*"))
+        return
+    assert isinstance(selection, dict)
+    for name, sub in selection.items():
+        member = node.child(name)
+        if member is not None:
+            yield from split_points(member, sub, (*prefix, name))
+
+
+class _Builder:
+    """Walks the spec, the example and the selection together into a body and its rules."""
+
+    def __init__(self, event_type: str, pins: set[tuple[str, ...]], forms: Mapping[tuple[str, ...], bool]) -> None:
+        self.event_type = event_type
+        self.pins = pins
+        self.forms = forms
+        """Split points: True where the field is present, False where it is null."""
+        self.rules: dict[str, dict[str, Any]] = {}
+
+    def build(self, node: Node, example: Any, selection: Selection | str, path: tuple[str, ...]) -> Any:
+        if path in self.pins:
+            return example
+        if path in self.forms:
+            if not self.forms[path]:
+                self.rules[_json_path(path)] = _rule([{"match": "null"}])
+                return None
+            if example is None:
+                example = {} if node.kind == "object" else []
+        if node.kind == "object":
+            return self._object(node, example, selection, path)
+        if node.kind == "array":
+            return self._array(node, example, selection, path)
+        rule = scalar_rule(node)
+        self.rules[_json_path(path)] = _rule([rule, {"match": "null"}], "OR") if node.nullable else _rule([rule])
+        return example
+
+    def _object(self, node: Node, example: Any, selection: Selection | str, path: tuple[str, ...]) -> Any:
+        if node.free_form:
+            # Any object: the type rule against an empty example accepts every key.
+            self.rules[_json_path(path)] = _rule([{"match": "type"}])
+            return {}
+        wanted = dict.fromkeys(node.fields, _ALL) if selection == _ALL else selection
+        assert isinstance(wanted, dict) and isinstance(example, Mapping)
+        body: dict[str, Any] = {}
+        for name, sub in wanted.items():
+            child = node.child(name)
+            assert child is not None
+            if name not in example:
+                raise PactDefinitionError(
+                    f"the example {self.event_type} has no {to_human([*path, name])!r} to show the consumer: "
+                    f"pin a value for it ({'__'.join([*path, name])}=...)"
+                )
+            body[name] = self.build(child, example[name], sub, (*path, name))
+        return body
+
+    def _array(self, node: Node, example: Any, selection: Selection | str, path: tuple[str, ...]) -> Any:
+        assert node.items is not None and isinstance(example, list) and example
+        self.rules[_json_path(path)] = _rule([{"match": "type", "min": 1}])
+        item_selection = selection if selection == _ALL else selection.get("*", _ALL)  # type: ignore[union-attr]
+        return [self.build(node.items, example[0], item_selection, (*path, "*"))]
+
+
+def _has_items(
+    node: Node, example: Any, selection: Selection | str, pins: set[tuple[str, ...]], path: tuple[str, ...] = ()
+) -> bool:
+    """True when every selected array of the example has an item to show."""
+    if path in pins or example is None:
+        return True
+    if node.kind == "array" and node.items is not None:
+        if not isinstance(example, list) or not example:
+            return False
+        sub = selection if selection == _ALL else selection.get("*", _ALL)  # type: ignore[union-attr]
+        return _has_items(node.items, example[0], sub, pins, (*path, "*"))
+    if node.kind == "object" and not node.free_form and isinstance(example, Mapping):
+        wanted = dict.fromkeys(node.fields, _ALL) if selection == _ALL else selection
+        assert isinstance(wanted, dict)
+        return all(
+            _has_items(child, example.get(name), wanted[name], pins, (*path, name))
+            for name, child in node.fields.items()
+            if name in wanted
+        )
+    return True
+
+
+def example_event(event_type: str, seed: int, pins: Mapping[str, Any]) -> dict[str, Any]:
+    """A seeded factory's event with the pinned values."""
+    from ..factories import factory_for  # type: ignore[attr-defined,unused-ignore]
+
+    event: dict[str, Any] = factory_for(event_type).seeded(seed).build(**pins)
+    return event
+
+
+def derive(
+    event_type: str,
+    description: str,
+    *,
+    fields: Iterable[str] | None = None,
+    given: str | Mapping[str, Mapping[str, Any] | None] | Sequence[str] | None = None,
+    pins: Mapping[str, Any] | None = None,
+    seed_words: Sequence[str] = (),
+) -> list[Interaction]:
+    """The interactions for one expectation: one, or two where a nullable object is read."""
+    check_event_type(event_type)
+    if not isinstance(description, str) or not description.strip():
+        raise PactDefinitionError(f"an interaction needs a description (a non-empty string), not {description!r}")
+    pins = dict(pins or {})
+    pin_shapes: dict[tuple[str, ...], str] = {}
+    for name in pins:
+        path = to_human(keyword_path(name))
+        try:
+            parts = resolve_field_path(event_type, path)
+        except UnknownFieldError as exc:
+            raise UnknownFieldError(f"cannot pin {name}=...: {exc}") from None
+        if any(isinstance(p, int) and p != 0 for p in parts):
+            raise PactDefinitionError(
+                f"cannot pin {name}=...: a pact matches every item of an array by the shape of its first, "
+                "so a pin inside an array uses index 0 and holds for every item"
+            )
+        pin_shapes[_shape(parts)] = name
+    states = normalize_states(given)
+    selection = selection_for(event_type, fields, pin_shapes)
+    node = spec(event_type)
+    base_seed = stable_seed(event_type, description, *seed_words)
+    for attempt in range(MAX_SEED_ATTEMPTS):
+        example = example_event(event_type, base_seed + attempt, pins)
+        if _has_items(node, example, selection, set(pin_shapes)):
+            break
+    else:  # pragma: no cover - the factories give arrays items far more often than this
+        raise PactDefinitionError(
+            f"no seeded {event_type} example has an item in every array the consumer reads; pin one, "
+            "e.g. community_winners=[{...}]"
+        )
+    points = [p for p in split_points(node, selection) if p not in pin_shapes]
+    combinations: list[dict[tuple[str, ...], bool]] = [{}]
+    for point in points:
+        combinations = [{**c, point: present} for c in combinations for present in (False, True)]
+    full = full_description(event_type, description)
+    interactions = []
+    for forms in combinations:
+        builder = _Builder(event_type, set(pin_shapes), forms)
+        body = builder.build(node, example, selection, ())
+        suffix = ", ".join(f"{to_human(list(p))} {'present' if present else 'null'}" for p, present in forms.items())
+        form_states: tuple[tuple[str, Mapping[str, Any]], ...] = tuple(
+            ((PRESENT_STATE if present else NULL_STATE).format(path=to_human(list(p))), {})
+            for p, present in forms.items()
+        )
+        interactions.append(
+            Interaction(
+                event_type=event_type,
+                description=f"{full} ({suffix})" if suffix else full,
+                states=(*states, *form_states),
+                body=body,
+                rules=dict(sorted(builder.rules.items())),
+            )
+        )
+    return interactions

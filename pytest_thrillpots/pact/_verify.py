@@ -1,0 +1,502 @@
+"""The provider side: ``verify_pacts`` runs the producer's real code against every pact at once.
+
+One pact-python ``Verifier`` run covers all sources. The verifier asks a small HTTP server of
+ours for each message (pact-python's own helper servers take half a second each to stop, and
+retry a failing provider state for two minutes): the server runs the provider states' handlers
+and the producer for the interaction's event type, and remembers what failed and what was sent,
+so that a failed verification becomes an ``AssertionError`` naming, for each interaction, the
+consumer, the description and each path with what was expected and what the producer sent.
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import json
+import os
+import threading
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any, Final
+
+from .._assertions import _ABSENT, _dig, render_value, violation_lines
+from .._errors import PactVerificationError, did_you_mean
+from .._paths import PathPart, parse_human, to_human, to_pointer
+from .._spec import EVENT_TYPES, check_event_type, lookup
+from .._validate import Rule, Violation, describe_value
+from ._consumer import DEFAULT_PROVIDER
+from ._interactions import CONTENT_TYPE, EVENT_TYPE_METADATA, split_description
+
+MESSAGE_PATH: Final = "/_pact/message"
+STATE_PATH: Final = "/_pact/state"
+POLL_INTERVAL: Final = 0.01
+"""Seconds: how soon the server notices it should stop (the stdlib default is half a second)."""
+
+Producer = Callable[[str, dict[str, dict[str, Any]]], Mapping[str, Any]]
+"""``(description, provider_states) -> event``: builds the event with the producer's own code."""
+StateHandler = Callable[[dict[str, Any]], object]
+"""``(params) -> None``; a generator function's code after ``yield`` is the state's teardown."""
+
+
+@dataclass(frozen=True)
+class PactBroker:
+    """Where to fetch pacts from, and which ones (``broker=`` of ``verify_pacts``).
+
+    Each credential defaults to its standard environment variable: ``PACT_BROKER_BASE_URL``,
+    ``PACT_BROKER_TOKEN``, ``PACT_BROKER_USERNAME``, ``PACT_BROKER_PASSWORD``. ``selectors``
+    are consumer version selectors, written as keyword arguments of pact-python's
+    ``BrokerSelectorBuilder.consumer_version`` (``{"main_branch": True}``,
+    ``{"deployed_or_released": True}``, ``{"branch": "feat-x", "consumer": "crm"}``).
+    """
+
+    url: str | None = field(default_factory=lambda: os.environ.get("PACT_BROKER_BASE_URL"))
+    token: str | None = field(default_factory=lambda: os.environ.get("PACT_BROKER_TOKEN"), repr=False)
+    username: str | None = field(default_factory=lambda: os.environ.get("PACT_BROKER_USERNAME"))
+    password: str | None = field(default_factory=lambda: os.environ.get("PACT_BROKER_PASSWORD"), repr=False)
+    selectors: Sequence[Mapping[str, Any]] = ({"main_branch": True}, {"deployed_or_released": True})
+    include_pending: bool = True
+    """Pending pacts (new expectations the provider has never passed) are verified, but their
+    failures do not fail the build."""
+    include_wip_since: date | str | None = None
+    """Also verify work-in-progress pacts published since this date."""
+    provider_branch: str | None = None
+    provider_tags: Sequence[str] = ()
+
+    def add_to(self, verifier: Any) -> None:
+        if not self.url:
+            raise PactVerificationError(
+                "no Pact Broker URL: set PACT_BROKER_BASE_URL or pass PactBroker(url='https://...')"
+            )
+        if self.token:
+            builder = verifier.broker_source(self.url, token=self.token, selector=True, use_env=False)
+        else:
+            builder = verifier.broker_source(
+                self.url, username=self.username, password=self.password, selector=True, use_env=False
+            )
+        if self.include_pending:
+            builder.include_pending()
+        if self.include_wip_since is not None:
+            builder.include_wip_since(self.include_wip_since)
+        if self.provider_branch:
+            builder.provider_branch(self.provider_branch)
+        if self.provider_tags:
+            builder.provider_tags(*self.provider_tags)
+        for selector in self.selectors:
+            builder.consumer_version(**selector)
+        builder.build()
+
+
+@dataclass(frozen=True)
+class PublishResults:
+    """Publish the verification results to the broker (``publish=`` of ``verify_pacts``)."""
+
+    version: str
+    """The provider version: the commit SHA, as ``can-i-deploy`` will look it up."""
+    branch: str | None = None
+    build_url: str | None = None
+    tags: Sequence[str] = ()
+
+    def add_to(self, verifier: Any) -> None:
+        verifier.set_publish_options(self.version, url=self.build_url, branch=self.branch, tags=list(self.tags))
+
+
+@dataclass(frozen=True)
+class InteractionResult:
+    consumer: str
+    description: str
+    passed: bool
+    pending: bool = False
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    """What ``verify_pacts`` verified (returned when nothing failed that should fail the build)."""
+
+    interactions: tuple[InteractionResult, ...]
+    output: str
+    """The verifier's own report, without colours."""
+    pending_failures: str = ""
+    """The report of failed pending interactions, which do not fail the build."""
+
+    @property
+    def consumers(self) -> list[str]:
+        return sorted({i.consumer for i in self.interactions})
+
+
+@dataclass
+class _Sent:
+    """What the producer side did for one message request."""
+
+    event_type: str | None = None
+    payload: Any = None
+    failure: list[str] = field(default_factory=list)
+
+
+class _MessageServer(HTTPServer):
+    """The verifier's provider: builds each requested message with the producer's code."""
+
+    def __init__(self, producer: Mapping[str, Producer], states: Mapping[str, StateHandler]) -> None:
+        super().__init__(("127.0.0.1", 0), _RequestHandler)
+        self.producer = producer
+        self.states = states
+        self.sent: dict[str, _Sent] = {}
+        self.thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, name="thrillpots-pact", daemon=True
+        )
+
+    def __enter__(self) -> _MessageServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.shutdown()
+        self.thread.join()
+        self.server_close()
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    def produce(self, description: str, provider_states: list[dict[str, Any]]) -> _Sent:
+        sent = self.sent[description] = _Sent()
+        parsed = split_description(description)
+        if parsed is None:
+            sent.failure = [
+                f"cannot tell the event type of {description!r}: a description starts with the event type "
+                "('WinEvent: a progressive jackpot win'), as thrillpots_pact.expects() writes it"
+            ]
+            return sent
+        event_type, consumer_description = parsed
+        sent.event_type = event_type
+        build = self.producer.get(event_type)
+        if build is None:
+            known = ", ".join(self.producer) or "none"
+            sent.failure = [
+                f"no producer for {event_type}: add {event_type!r}: <function building it> to "
+                f"verify_pacts(producer=...) (it has: {known})" + did_you_mean(event_type, self.producer)
+            ]
+            return sent
+        states = {s["name"]: dict(s.get("params") or {}) for s in provider_states}
+        teardowns: list[Iterator[object]] = []
+        try:
+            for name, params in states.items():
+                handler = self.states.get(name)
+                if handler is None:
+                    continue
+                try:
+                    result = handler(dict(params))
+                    if inspect.isgenerator(result):
+                        next(result, None)
+                        teardowns.append(result)
+                except Exception as exc:
+                    sent.failure = [
+                        f"the handler of provider state {name!r} {render_value(params)} raised:",
+                        *_traceback_lines(exc),
+                    ]
+                    return sent
+            try:
+                event = build(consumer_description, states)
+            except Exception as exc:
+                sent.failure = [f"the {event_type} producer raised:", *_traceback_lines(exc)]
+                return sent
+            if not isinstance(event, Mapping):
+                sent.failure = [f"the {event_type} producer returned {type(event).__name__}, not the event as a dict"]
+                return sent
+            sent.payload = event
+            return sent
+        finally:
+            for teardown in reversed(teardowns):
+                try:
+                    next(teardown, None)
+                except Exception as exc:
+                    sent.failure = sent.failure or ["a provider state's teardown raised:", *_traceback_lines(exc)]
+
+
+def _traceback_lines(exc: BaseException) -> list[str]:
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return ["    " + line for line in text.rstrip().splitlines()]
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    server: _MessageServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the verifier's report says everything about each request."""
+
+    def _reply(self, status: int, body: bytes, headers: Mapping[str, str] = {}) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        request = json.loads(self.rfile.read(length) or b"{}")
+        if self.path == STATE_PATH:
+            # States run with their message, where a failure fails that interaction at once
+            # (the verifier retries a failed state change for two minutes).
+            self._reply(200, b"{}", {"Content-Type": CONTENT_TYPE})
+            return
+        if self.path != MESSAGE_PATH:
+            self._reply(404, b"")
+            return
+        description = str(request.get("description", ""))
+        sent = self.server.produce(description, list(request.get("providerStates") or []))
+        if sent.failure:
+            self._reply(500, "\n".join(sent.failure).encode(), {"Content-Type": "text/plain"})
+            return
+        try:
+            body = json.dumps(sent.payload, allow_nan=False).encode()
+        except (TypeError, ValueError) as exc:
+            sent.failure = [f"the {sent.event_type} producer returned an event that is not JSON: {exc}"]
+            self._reply(500, "\n".join(sent.failure).encode(), {"Content-Type": "text/plain"})
+            return
+        metadata = {EVENT_TYPE_METADATA: sent.event_type, "contentType": CONTENT_TYPE}
+        self._reply(
+            200,
+            body,
+            {
+                "Content-Type": CONTENT_TYPE,
+                "Pact-Message-Metadata": base64.b64encode(json.dumps(metadata).encode()).decode(),
+            },
+        )
+
+
+def default_pact_dir() -> Path:
+    """The pact directory of the running pytest session (``--thrillpots-pact-dir``), else ``pacts``."""
+    from .. import _plugin_pact
+
+    return _plugin_pact.configured_pact_dir() or Path("pacts")
+
+
+def _add_sources(verifier: Any, sources: Sequence[str | Path]) -> None:
+    for source in sources:
+        text = str(source)
+        if "://" in text and not text.startswith("file://"):
+            verifier.add_source(text)
+            continue
+        path = Path(text.removeprefix("file://"))
+        if path.is_dir():
+            if not any(path.glob("*.json")):
+                raise PactVerificationError(
+                    f"no pact files in {path}/: run the consumers' tests first (they write <consumer>-<provider>.json "
+                    "there), or pass sources=[...] naming the pacts"
+                )
+        elif not path.is_file():
+            raise PactVerificationError(f"pact source {text!r} is neither a pact file nor a directory of pact files")
+        verifier.add_source(path)
+
+
+def verify_pacts(
+    producer: Mapping[str, Producer],
+    *,
+    sources: str | Path | Sequence[str | Path] | None = None,
+    states: Mapping[str, StateHandler] | None = None,
+    broker: PactBroker | None = None,
+    publish: PublishResults | None = None,
+    provider: str = DEFAULT_PROVIDER,
+) -> VerificationResult:
+    """Verify the producer against every consumer's pact in one verifier run.
+
+    ``producer`` maps an event type to ``(description, provider_states) -> event``, a function
+    building the event with the producer's real code; ``provider_states`` maps each provider
+    state of the interaction to its parameters. ``sources``: pact files, directories or URLs
+    (default: the pact directory, unless ``broker`` is given). ``states`` maps a provider state to
+    a handler called with its parameters before the message is built (a generator function: the
+    code after ``yield`` is its teardown); a state without a handler only reaches the producer.
+
+    Raises ``AssertionError`` naming, for each failing interaction, the consumer, the
+    description, and each path with what was expected and what was sent.
+    """
+    if not isinstance(producer, Mapping) or not producer:
+        raise TypeError("verify_pacts() takes producer={event type: function}, e.g. {'WinEvent': build_win_event}")
+    for event_type, build in producer.items():
+        check_event_type(event_type)
+        if not callable(build):
+            raise TypeError(f"producer[{event_type!r}] must be a function (description, provider_states) -> event")
+    states = dict(states or {})
+    for name, handler in states.items():
+        if not callable(handler):
+            raise TypeError(f"states[{name!r}] must be a function (params) -> None")
+    if publish is not None and broker is None:
+        raise PactVerificationError(
+            "publish= sends verification results to a Pact Broker: give broker=PactBroker(...) too"
+        )
+    if isinstance(sources, (str, Path)):
+        sources = [sources]
+    if sources is None:
+        sources = [] if broker is not None else [default_pact_dir()]
+
+    os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
+    from pact import Verifier
+
+    with _MessageServer(producer, states) as server:
+        verifier = Verifier(provider, host="127.0.0.1")
+        verifier.add_transport(protocol="message", port=server.port, path=MESSAGE_PATH)
+        verifier.state_handler(f"http://127.0.0.1:{server.port}{STATE_PATH}", teardown=False, body=True)
+        verifier.set_coloured_output(enabled=False)
+        _add_sources(verifier, sources)
+        if broker is not None:
+            broker.add_to(verifier)
+        if publish is not None:
+            publish.add_to(verifier)
+        try:
+            verifier.verify()
+            failed = False
+        except RuntimeError:
+            # pact-python says only "Failed to execute verifier"; the details are in its results.
+            failed = True
+        results = verifier.results
+        output = verifier.output(strip_ansi=True)
+    return _report(results, output, server.sent, provider, failed)
+
+
+def _report(
+    results: Mapping[str, Any], output: str, sent: Mapping[str, _Sent], provider: str, failed: bool
+) -> VerificationResult:
+    interactions = tuple(
+        InteractionResult(
+            consumer=r.get("consumer", "?"),
+            description=r.get("description", "?"),
+            passed=r.get("result") == "OK",
+            pending=bool(r.get("pending")),
+        )
+        for r in results.get("interactionResults", [])
+    )
+    blocking = [r for r in results.get("interactionResults", []) if r.get("result") != "OK" and not r.get("pending")]
+    pending = [r for r in results.get("interactionResults", []) if r.get("result") != "OK" and r.get("pending")]
+    if failed and not blocking:
+        raise PactVerificationError(
+            f"the Pact verifier failed before verifying any interaction of provider {provider!r}:\n{output.strip()}"
+        )
+    if not interactions:
+        raise PactVerificationError(
+            f"no interaction for provider {provider!r} in the pacts given: check the provider name "
+            "(pact files are named <consumer>-<provider>.json) and the sources"
+        )
+    if blocking:
+        raise AssertionError(_failure_text(blocking, sent, provider, len(interactions)))
+    return VerificationResult(
+        interactions=interactions,
+        output=output,
+        pending_failures=_failure_text(pending, sent, provider, len(interactions)) if pending else "",
+    )
+
+
+def _failure_text(failures: Sequence[Mapping[str, Any]], sent: Mapping[str, _Sent], provider: str, total: int) -> str:
+    lines = [f"Pact verification of {provider} failed: {len(failures)} of {total} interactions"]
+    for result in failures:
+        description = result.get("description", "?")
+        states = ", ".join(result.get("providerStates") or [])
+        lines.append("")
+        lines.append(f"{result.get('consumer', '?')}: {description!r}" + (f" (given {states})" if states else ""))
+        record = sent.get(description, _Sent())
+        if record.failure:
+            lines.extend("  " + line for line in record.failure)
+            continue
+        lines.extend(_mismatch_lines(result.get("mismatch") or {}, record))
+    return "\n".join(lines)
+
+
+def _mismatch_lines(mismatch: Mapping[str, Any], record: _Sent) -> list[str]:
+    violations: list[Violation] = []
+    other: list[str] = []
+    for item in mismatch.get("mismatches") or [{"mismatch": mismatch.get("message") or str(dict(mismatch))}]:
+        kind = item.get("type")
+        text = str(item.get("mismatch", ""))
+        if kind == "BodyMismatch":
+            found = _body_violations(item, record)
+            if found is not None:
+                violations.extend(found)
+                continue
+            other.append(f"  {_human(item.get('path', '$'))}: {text}")
+        elif kind == "MetadataMismatch":
+            other.append(
+                f"  message metadata {item.get('key')!r}: expected {item.get('expected')!r}, "
+                f"got {item.get('actual')!r} [metadata]"
+            )
+        else:
+            other.append(f"  {text}")
+    violations.sort(key=lambda v: [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in v.path.split("/")])
+    return [*violation_lines(violations), *other]
+
+
+def _parts(jsonpath: str) -> list[PathPart] | None:
+    text = jsonpath.removeprefix("$").removeprefix(".")
+    try:
+        return parse_human(text) if text else []
+    except ValueError:
+        return None
+
+
+def _human(jsonpath: str) -> str:
+    parts = _parts(jsonpath)
+    return to_human(parts) if parts is not None else jsonpath
+
+
+def _body_violations(item: Mapping[str, Any], record: _Sent) -> list[Violation] | None:
+    """One pact body mismatch in the validator's terms, or None when it has no such reading."""
+    parts = _parts(str(item.get("path", "$")))
+    if parts is None or record.event_type not in EVENT_TYPES:
+        return None
+    event_type = record.event_type
+    text = str(item.get("mismatch", ""))
+    if text.startswith("Actual map is missing the following keys:"):
+        names = [n.strip() for n in text.split(":", 1)[1].split(",") if n.strip()]
+        out = []
+        for name in names:
+            member = [*parts, name]
+            node = lookup(event_type, member)
+            expected = node.describe() if node is not None else "a value"
+            out.append(
+                Violation(
+                    to_pointer(member),
+                    "missing",
+                    expected,
+                    "missing",
+                    f"required field {name!r} is missing (expected {expected})",
+                )
+            )
+        return out
+    actual = _dig(record.payload, parts)
+    node = lookup(event_type, parts)
+    if actual is _ABSENT or node is None:
+        return None
+    shown = describe_value(actual)
+    if "to be equal to" in text:
+        pinned = _json_or_text(item.get("expected"))
+        return [
+            Violation(
+                to_pointer(parts),
+                "enum",
+                render_value(pinned),
+                shown,
+                f"expected the pinned value {render_value(pinned)}, got {shown}",
+            )
+        ]
+    if (
+        isinstance(actual, list)
+        and node.kind == "array"
+        and ("minimum" in text or "at least" in text or "empty" in text.lower())
+    ):
+        expected = f"{node.describe()} with at least 1 item"
+        return [Violation(to_pointer(parts), "type", expected, shown, f"expected {expected}, got {shown}")]
+    rule: Rule = "null" if actual is None else "enum" if node.enum is not None else "type"
+    # null failed a nullable field: this is the interaction where the consumer reads it present.
+    expected = replace(node, nullable=False).describe() if actual is None and node.nullable else node.describe()
+    return [Violation(to_pointer(parts), rule, expected, shown, f"expected {expected}, got {shown}")]
+
+
+def _json_or_text(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value

@@ -1,0 +1,253 @@
+"""`thrillpots diff` on the real contracts: directories, git refs, AsyncAPI documents, exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_thrillpots import diff_contracts
+from pytest_thrillpots.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMAS = REPO / "contracts" / "schemas"
+
+
+def edit(directory: Path, name: str, change: Any) -> None:
+    path = directory / f"{name}.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    change(schema)
+    path.write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
+
+
+def remove_seed(schema: dict[str, Any]) -> None:
+    del schema["properties"]["seed"]
+    schema["required"].remove("seed")
+
+
+def current_value_as_string(schema: dict[str, Any]) -> None:
+    schema["properties"]["current_value"]["type"] = "string"
+
+
+def add_bonus_jackpot_type(schema: dict[str, Any]) -> None:
+    schema["properties"]["jackpot_type"]["enum"].append("Bonus")
+
+
+@pytest.fixture
+def evolved(tmp_path: Path) -> Path:
+    """The current contracts with a field removed, a type changed and an enum value added."""
+    copy = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, copy)
+    edit(copy, "WinEvent", remove_seed)
+    edit(copy, "PotTicker", current_value_as_string)
+    edit(copy, "JackpotUpdateEvent", add_bonus_jackpot_type)
+    return copy
+
+
+EXPECTED_CHANGES = [
+    ("JackpotUpdateEvent", "jackpot_type", "enum_value_added", ["FORWARD"]),
+    ("JackpotUpdateEvent", "pots[*].current_value", "type_changed", ["BACKWARD", "FORWARD"]),
+    ("WinEvent", "seed", "field_removed", ["FORWARD"]),
+]
+
+
+def test_real_contracts_against_an_evolved_copy(evolved: Path) -> None:
+    report = diff_contracts(SCHEMAS, evolved)
+    assert [(c["event"], c["path"], c["kind"], c["breaks"]) for c in report.to_dict()["changes"]] == EXPECTED_CHANGES
+    assert report.text().splitlines() == [
+        "JackpotUpdateEvent",
+        '  jackpot_type: enum value added ("Bonus"): breaks FORWARD',
+        '      New writers may send "Bonus", which old readers reject.',
+        "  pots[*].current_value: type changed (number -> string): breaks BACKWARD and FORWARD",
+        "      New readers reject the number values old writers send; old readers reject the string values new writers send.",
+        "",
+        "WinEvent",
+        "  seed: field removed (was number): breaks FORWARD",
+        "      Old readers require seed, which new writers no longer send.",
+        "",
+        "3 changes in 2 events (1 break BACKWARD, 3 break FORWARD): BREAKING in backward mode (1 of 3 not allowed).",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("edits", "mode", "code"),
+    [
+        ([], "full", 0),
+        ([("WinEvent", remove_seed)], "backward", 0),  # new readers ignore the field old writers still send
+        ([("WinEvent", remove_seed)], "forward", 1),
+        ([("WinEvent", remove_seed)], "full", 1),
+        ([("JackpotUpdateEvent", add_bonus_jackpot_type)], "backward", 0),
+        ([("JackpotUpdateEvent", add_bonus_jackpot_type)], "forward", 1),
+        ([("PotTicker", current_value_as_string)], "backward", 1),
+        ([("PotTicker", current_value_as_string)], "forward", 1),
+    ],
+)
+def test_exit_code_follows_the_mode(
+    tmp_path: Path, edits: list[Any], mode: str, code: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, copy)
+    for name, change in edits:
+        edit(copy, name, change)
+    assert main(["diff", str(SCHEMAS), str(copy), "--mode", mode]) == code
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert f"{'compatible' if code == 0 else 'BREAKING'} in {mode} mode" in last
+
+
+def test_default_mode_is_backward_and_json_format(evolved: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", str(SCHEMAS), str(evolved), "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["mode"] == "backward"
+    assert document["compatible"] is False
+    assert [c["breaking"] for c in document["changes"]] == [False, True, False]
+    assert document["changes"][2] == {
+        "event": "WinEvent",
+        "path": "seed",
+        "kind": "field_removed",
+        "breaks": ["FORWARD"],
+        "allowed_under": "BACKWARD",
+        "breaking": False,
+        "old": "number",
+        "new": None,
+        "reason": "Old readers require seed, which new writers no longer send.",
+    }
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture
+def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository whose last commit removes WinEvent.seed."""
+    repo = tmp_path / "repo"
+    shutil.copytree(SCHEMAS, repo / "contracts" / "schemas")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "v1")
+    git(repo, "tag", "v1")
+    edit(repo / "contracts" / "schemas", "WinEvent", remove_seed)
+    git(repo, "commit", "-q", "-am", "v2")
+    monkeypatch.chdir(repo / "contracts")  # any directory inside the repository will do
+    return repo
+
+
+def test_git_refs(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "git:v1", "git:HEAD", "--mode", "forward"]) == 1
+    assert "WinEvent\n  seed: field removed (was number): breaks FORWARD\n" in capsys.readouterr().out
+    assert main(["diff", "git:HEAD~1", "schemas", "--mode", "backward"]) == 0
+    assert main(["diff", "git:v1:contracts/schemas", "git:main", "--mode", "full"]) == 1
+    assert main(["diff", "git:HEAD", str(history / "contracts")]) == 0  # a folder holding schemas/
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["diff", "git:nope", "git:HEAD"], "thrillpots: error: git:nope: no commit, branch or tag named 'nope' in {repo}"),
+        (
+            ["diff", "git:v1:docs", "git:HEAD"],
+            "thrillpots: error: git:v1:docs: docs does not exist at v1; name another path with git:v1:PATH",
+        ),
+        (
+            ["diff", "missing", "git:HEAD"],
+            "thrillpots: error: missing: no such file or directory; "
+            "name a schema directory, a schema file, an AsyncAPI document or git:REF",
+        ),
+        (["diff", "git:", "git:HEAD"], "thrillpots: error: git:: name a commit, branch or tag after git: (git:main, git:HEAD~1)"),
+        (
+            ["diff", "git:HEAD", "git:HEAD", "--mode", "sideways"],
+            "thrillpots: error: argument --mode: invalid choice: 'sideways' (choose from 'backward', 'forward', 'full') "
+            "(see 'thrillpots diff --help')",
+        ),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(
+    history: Path, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [message.format(repo=history.resolve())]
+    assert captured.out == ""
+
+
+def test_usage_error_outside_a_repository_has_no_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest_thrillpots", "diff", "git:HEAD", str(SCHEMAS)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == f"thrillpots: error: git:HEAD: {tmp_path} is not inside a git repository\n"
+
+
+def test_an_empty_directory_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", str(tmp_path), str(SCHEMAS)]) == 2
+    assert capsys.readouterr().err == (
+        f"thrillpots: error: {tmp_path}: no *.schema.json files in it (nor a schemas/ folder or an asyncapi.yaml)\n"
+    )
+
+
+def test_a_broken_schema_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    copy = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, copy)
+    (copy / "WinEvent.schema.json").write_text("{not json", encoding="utf-8")
+    assert main(["diff", str(SCHEMAS), str(copy)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"thrillpots: error: {copy}: {copy.resolve().as_posix()}/WinEvent.schema.json is not valid JSON")
+    assert err.count("\n") == 1
+
+
+def test_single_schema_files(tmp_path: Path) -> None:
+    copy = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, copy)
+    edit(copy, "WinEvent", remove_seed)
+    report = diff_contracts(SCHEMAS / "WinEvent.schema.json", copy / "WinEvent.schema.json")
+    assert [(c.event, c.path, c.kind) for c in report.changes] == [("WinEvent", "seed", "field_removed")]
+
+
+def asyncapi_document(schemas_ref: str, events: list[str]) -> str:
+    lines = ["asyncapi: 3.0.0", "info: {title: t, version: '1'}", "components:", "  messages:"]
+    for name in events:
+        lines += [
+            f"    {name}:",
+            f"      name: {name}",
+            "      payload:",
+            "        schemaFormat: application/schema+json;version=draft-2020-12",
+            f"        schema: {{$ref: '{schemas_ref}{name}.schema.json'}}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def test_asyncapi_documents_follow_their_payload_refs(evolved: Path) -> None:
+    document = evolved.parent / "asyncapi.yaml"
+    from pytest_thrillpots import EVENT_TYPES
+
+    document.write_text(asyncapi_document("./schemas/", list(EVENT_TYPES)), encoding="utf-8")
+    report = diff_contracts(SCHEMAS, document)
+    assert [(c.event, c.path, c.kind, sorted(c.breaks)) for c in report.changes] == EXPECTED_CHANGES
+
+
+def test_non_json_schema_payloads_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    document = tmp_path / "asyncapi.yaml"
+    document.write_text(
+        "asyncapi: 3.0.0\ninfo: {title: t, version: '1'}\ncomponents:\n  messages:\n    E:\n      payload:\n"
+        "        schemaFormat: application/vnd.apache.avro;version=1.9.0\n        schema: {type: record}\n",
+        encoding="utf-8",
+    )
+    assert main(["diff", str(document), str(SCHEMAS)]) == 2
+    assert capsys.readouterr().err == (
+        f"thrillpots: error: {document}: message E has schemaFormat application/vnd.apache.avro;version=1.9.0; "
+        "thrillpots diff compares JSON Schemas only\n"
+    )

@@ -1,0 +1,170 @@
+"""The consumer helper's interactions: matchers read from the spec, examples from seeded factories."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pytest_thrillpots import EVENT_TYPES, PactDefinitionError, UnknownFieldError
+from pytest_thrillpots._spec import field_paths, raw_schemas
+from pytest_thrillpots.pact import derive
+from pytest_thrillpots.pact._interactions import split_description
+
+# What each JSON Schema type becomes, stated once here to check the derivation against the raw
+# schema files (not against the spec model the derivation itself reads).
+SCHEMA_TYPE_RULE = {"string": "type", "number": "number", "boolean": "boolean"}
+
+
+def _schema_at(event_type: str, jsonpath: str) -> dict[str, Any]:
+    schema: dict[str, Any] = raw_schemas()[event_type]
+    for token in re.findall(r"\.(\w+)|\[\*\]", jsonpath):
+        if "$ref" in schema:
+            schema = raw_schemas()[schema["$ref"].removesuffix(".schema.json")]
+        schema = schema["properties"][token] if token else schema["items"]
+    if "$ref" in schema:
+        schema = raw_schemas()[schema["$ref"].removesuffix(".schema.json")]
+    return schema
+
+
+@pytest.mark.parametrize("event_type", EVENT_TYPES)
+def test_every_rule_agrees_with_the_schema_file(event_type: str) -> None:
+    for interaction in derive(event_type, "the whole event"):
+        for path, rule in interaction.rules.items():
+            schema = _schema_at(event_type, path)
+            types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+            kinds = [t for t in types if t != "null"]
+            matchers = [m["match"] for m in rule["matchers"]]
+            if "enum" in schema:
+                assert matchers == ["regex"]
+                assert rule["matchers"][0]["regex"] == "^(" + "|".join(schema["enum"]) + ")$"
+            elif kinds == ["array"]:
+                assert rule["matchers"] == [{"match": "type", "min": 1}]
+            elif kinds == ["object"]:
+                # only the free-form, nullable metadata has a rule of its own: null, or any object
+                assert matchers in (["null"], ["type"]) and "null" in types
+            elif "null" in types:
+                assert rule["combine"] == "OR" and matchers == [SCHEMA_TYPE_RULE[kinds[0]], "null"]
+            else:
+                assert rule == {"combine": "AND", "matchers": [{"match": SCHEMA_TYPE_RULE[kinds[0]]}]}
+
+
+def test_only_the_fields_the_consumer_reads_are_in_the_message() -> None:
+    (interaction,) = derive(
+        "WinEvent", "a win", fields=["player_id", "community_winners[*].win_amount"], given="a win happened"
+    )
+    assert interaction.description == "WinEvent: a win"
+    assert set(interaction.body) == {"player_id", "community_winners"}
+    assert [set(w) for w in interaction.body["community_winners"]] == [{"win_amount"}]
+    assert interaction.rules == {
+        "$.community_winners": {"combine": "AND", "matchers": [{"match": "type", "min": 1}]},
+        "$.community_winners[*].win_amount": {"combine": "AND", "matchers": [{"match": "number"}]},
+        "$.player_id": {"combine": "AND", "matchers": [{"match": "type"}]},
+    }
+    assert interaction.states == (("a win happened", {}),)
+    assert interaction.metadata == {"event_type": "WinEvent"}
+
+
+def test_an_enum_is_an_anchored_regex() -> None:
+    (interaction,) = derive("JackpotUpdateEvent", "an update", fields=["jackpot_type"])
+    pattern = interaction.rules["$.jackpot_type"]["matchers"][0]["regex"]
+    assert re.search(pattern, "Raffle") and not re.search(pattern, "Raffles") and not re.search(pattern, "a Jackpot")
+
+
+def test_a_nullable_number_is_an_or_rule() -> None:
+    (interaction,) = derive("JackpotUpdateEvent", "an update", fields=["timestamp_end"])
+    assert interaction.rules["$.timestamp_end"] == {
+        "combine": "OR",
+        "matchers": [{"match": "number"}, {"match": "null"}],
+    }
+
+
+def test_a_nullable_object_splits_the_interaction_in_two() -> None:
+    null, present = derive("WinEvent", "a win", fields=["metadata"], given={"a win": {"pot": 1}})
+    assert (null.description, present.description) == ("WinEvent: a win (metadata null)", "WinEvent: a win (metadata present)")
+    assert null.states == (("a win", {"pot": 1}), ("metadata is null", {}))
+    assert present.states == (("a win", {"pot": 1}), ("metadata is present", {}))
+    assert (null.body, present.body) == ({"metadata": None}, {"metadata": {}})
+    assert null.rules == {"$.metadata": {"combine": "AND", "matchers": [{"match": "null"}]}}
+    assert present.rules == {"$.metadata": {"combine": "AND", "matchers": [{"match": "type"}]}}
+
+
+def test_a_pin_is_an_exact_value_the_consumer_reads() -> None:
+    (interaction,) = derive(
+        "WinEvent", "a win", fields=["player_id"], pins={"brand_id": "brand-7", "currency_multipliers__base_currency": "EUR"}
+    )
+    assert interaction.body["brand_id"] == "brand-7"
+    assert interaction.body["currency_multipliers"] == {"base_currency": "EUR"}
+    assert "$.brand_id" not in interaction.rules and "$.currency_multipliers.base_currency" not in interaction.rules
+
+
+def test_a_pinned_nullable_object_does_not_split() -> None:
+    (interaction,) = derive("WinEvent", "a win", pins={"metadata": {"campaign": "x"}})
+    assert interaction.body["metadata"] == {"campaign": "x"} and "$.metadata" not in interaction.rules
+
+
+def test_examples_are_the_same_in_every_run() -> None:
+    first = derive("RaffleWinEvent", "a draw", given="drawn")
+    again = derive("RaffleWinEvent", "a draw", given="drawn")
+    assert [i.to_json() for i in first] == [i.to_json() for i in again]
+
+
+def test_an_unknown_field_raises_with_close_matches() -> None:
+    with pytest.raises(UnknownFieldError, match=r"WinEvent has no field 'player_idd'.*Did you mean 'player_id'\?"):
+        derive("WinEvent", "a win", fields=["player_idd"])
+
+
+def test_an_unknown_pin_raises_naming_the_pin() -> None:
+    with pytest.raises(UnknownFieldError, match=r"^cannot pin brandid=\.\.\.: WinEvent has no field 'brandid'"):
+        derive("WinEvent", "a win", pins={"brandid": "x"})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"fields": "player_id"}, "fields= takes a list of field paths, not the string 'player_id': write ['player_id']"),
+        ({"fields": []}, "fields=[] reads nothing: list the fields the consumer reads, or leave fields out for the whole event"),
+        ({"given": {"": {}}}, "a provider state is a non-empty string, not ''"),
+        ({"pins": {"community_winners__1__brand_id": "b"}}, "cannot pin community_winners__1__brand_id=...: a pact matches"),
+    ],
+)
+def test_a_bad_expectation_says_how_to_fix_it(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(PactDefinitionError) as error:
+        derive("WinEvent", "a win", **kwargs)
+    assert str(error.value).startswith(message)
+
+
+def test_the_event_type_leads_the_description() -> None:
+    assert split_description("WinEvent: a win: big") == ("WinEvent", "a win: big")
+    assert split_description("a win") is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_the_message_holds_exactly_the_fields_read(data: st.DataObject) -> None:
+    event_type = data.draw(st.sampled_from(EVENT_TYPES))
+    paths = data.draw(st.lists(st.sampled_from(field_paths(event_type)), min_size=1, max_size=6, unique=True))
+    for interaction in derive(event_type, "some message", fields=paths):
+        body_paths = _leaf_paths(interaction.body)
+        for path in paths:
+            # each field read is in the body, itself or through its sub-fields
+            assert any(p == path or p.startswith((f"{path}.", f"{path}[")) for p in body_paths), (path, body_paths)
+        for body_path in body_paths:
+            # and nothing else: each body field is one read, or inside one, or on the way to one
+            assert any(
+                body_path == p or body_path.startswith((f"{p}.", f"{p}[")) or p.startswith((f"{body_path}.", f"{body_path}["))
+                for p in paths
+            ), (body_path, paths)
+        json.dumps(interaction.to_json())
+
+
+def _leaf_paths(value: Any, prefix: str = "") -> list[str]:
+    if isinstance(value, dict) and value:
+        return [p for k, v in value.items() for p in _leaf_paths(v, f"{prefix}.{k}" if prefix else k)]
+    if isinstance(value, list) and value:
+        return _leaf_paths(value[0], f"{prefix}[*]")
+    return [prefix]
