@@ -29,7 +29,7 @@ _EXPORTS: dict[str, str] = {
     "UnknownEventTypeError": "._errors",
     "UnknownFieldError": "._errors",
     "ContractSourceError": "._errors",
-    "Change": "._diff",
+    "ContractChange": "._diff",
     "DiffReport": "._diff",
     "diff_contracts": "._diff",
     "asyncapi_document": "._export",
@@ -42,25 +42,75 @@ _EXPORTS: dict[str, str] = {
     "PublishResults": ".pact",
     "VerificationResult": ".pact",
     "verify_pacts": ".pact",
+    "SEMANTIC_RULES": "._semantic",
+    "UnknownTraitError": "._errors",
+    "InvalidEventError": "._errors",
+    "FACTORIES": ".factories",
+    "factory_for": ".factories",
+    "Factory": ".factories",
+    "BoundFactory": ".factories",
+    "Trait": ".factories",
+    "ThrillPotsProvider": ".factories",
+    "JackpotUpdateEventFactory": ".factories",
+    "WinEventFactory": ".factories",
+    "RaffleWinEventFactory": ".factories",
+    "OptInEventFactory": ".factories",
+    "CommunityPayoutErrorEventFactory": ".factories",
+    "RafflePayoutErrorEventFactory": ".factories",
+    "PotTickerFactory": ".factories",
+    "CurrencyValueFactory": ".factories",
+    "PayoutRecordFactory": ".factories",
+    "CurrencyMultipliersFactory": ".factories",
+    "mutations": ".factories",
+    "Mutation": ".factories",
+    "ExpectedViolation": ".factories",
+    "ThrillpotsHub": ".factories._hub",
+    "ThrillpotsMarker": "._plugin_factories",
 }
 
 __all__ = ["__version__", *_EXPORTS]
 
 if TYPE_CHECKING:
     from ._assertions import SpecMatcher, assert_events_equal, assert_valid, matches_spec
-    from ._diff import Change, DiffReport, diff_contracts
+    from ._diff import ContractChange, DiffReport, diff_contracts
     from ._errors import (
         ContractSourceError,
         IdentifyError,
+        InvalidEventError,
         PactDefinitionError,
         PactVerificationError,
         ThrillpotsError,
         UnknownEventTypeError,
         UnknownFieldError,
+        UnknownTraitError,
     )
     from ._export import asyncapi_document, asyncapi_yaml, export_schemas
+    from ._plugin_factories import ThrillpotsMarker
+    from ._semantic import SEMANTIC_RULES
     from ._spec import EVENT_TYPES, STRUCTURE_TYPES, identify
     from ._validate import RULES, Violation, upgrade_legacy_winners, validate
+    from .factories import (
+        FACTORIES,
+        BoundFactory,
+        CommunityPayoutErrorEventFactory,
+        CurrencyMultipliersFactory,
+        CurrencyValueFactory,
+        ExpectedViolation,
+        Factory,
+        JackpotUpdateEventFactory,
+        Mutation,
+        OptInEventFactory,
+        PayoutRecordFactory,
+        PotTickerFactory,
+        RafflePayoutErrorEventFactory,
+        RaffleWinEventFactory,
+        ThrillPotsProvider,
+        Trait,
+        WinEventFactory,
+        factory_for,
+        mutations,
+    )
+    from .factories._hub import ThrillpotsHub
     from .pact import ConsumerPact, PactBroker, PublishResults, VerificationResult, verify_pacts
 
 

@@ -28,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("new", metavar="NEW", help="the contracts after the change")
     parser.add_argument(
         "--mode",
+        type=str.lower,
         choices=("backward", "forward", "full"),
         default="backward",
         help="the compatibility NEW must keep (default: backward, as in the Confluent Schema Registry)",

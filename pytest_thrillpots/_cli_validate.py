@@ -119,7 +119,9 @@ class Report:
         self.text = text
         self.valid = self.invalid = self.unparseable = 0
         # JSON rows wait on disk past a few MB, so a huge capture full of violations streams too.
-        self.rows = tempfile.SpooledTemporaryFile(max_size=_ROWS_IN_MEMORY, mode="w+b")  # noqa: SIM115 - closed by finish()
+        self.rows = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by finish()
+            max_size=_ROWS_IN_MEMORY, mode="w+", encoding="utf-8"
+        )
         self.row_count = 0
 
     def add(self, label: str, record: Record, result: tuple[str | None, list[Violation]]) -> None:
@@ -143,8 +145,8 @@ class Report:
                     "message": v.message,
                 }
                 # Indented as the row sits inside the document's "violations" array.
-                text = orjson.dumps(row, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
-                self.rows.write((b",\n    " if self.row_count else b"    ") + text)
+                text = orjson.dumps(row, option=orjson.OPT_INDENT_2).decode().replace("\n", "\n    ")
+                self.rows.write((",\n    " if self.row_count else "    ") + text)
                 self.row_count += 1
 
     @property
@@ -165,14 +167,14 @@ class Report:
                 "unparseable": self.unparseable,
             }
             # The same text as orjson's OPT_INDENT_2 of the whole document, written piece by piece.
-            out = sys.stdout.buffer
-            out.write(orjson.dumps(counts, option=orjson.OPT_INDENT_2)[:-2] + b',\n  "violations": [')
+            out = sys.stdout
+            out.write(orjson.dumps(counts, option=orjson.OPT_INDENT_2).decode()[:-2] + ',\n  "violations": [')
             if self.row_count:
-                out.write(b"\n")
+                out.write("\n")
                 self.rows.seek(0)
                 shutil.copyfileobj(self.rows, out)
-                out.write(b"\n  ]\n}\n")
+                out.write("\n  ]\n}\n")
             else:
-                out.write(b"]\n}\n")
+                out.write("]\n}\n")
         self.rows.close()
         sys.stdout.flush()

@@ -40,6 +40,22 @@ def record_pinned(event_type: str, paths: Iterable[str | Sequence[PathPart]]) ->
         RECORDER.pin(event_type, paths, "pact")
 
 
+def payload_paths(payload: object, prefix: tuple[PathPart, ...] = ()) -> Iterator[tuple[PathPart, ...]]:
+    """The paths to every value a payload holds that is not itself a non-empty object or array.
+
+    For ``record_pinned(event_type, payload_paths(example))``: the fields an example message
+    carries are the fields its contract pins.
+    """
+    if isinstance(payload, Mapping) and payload:
+        for key, value in payload.items():
+            yield from payload_paths(value, (*prefix, str(key)))
+    elif isinstance(payload, (list, tuple)) and payload:
+        for item in payload:
+            yield from payload_paths(item, (*prefix, "*"))
+    elif prefix:
+        yield prefix
+
+
 @contextlib.contextmanager
 def paused() -> Iterator[None]:
     """Record nothing inside: for the failure report re-validating what was already counted."""
@@ -346,5 +362,6 @@ __all__ = [
     "leaf_fields",
     "leaves_below",
     "paused",
+    "payload_paths",
     "record_pinned",
 ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -87,7 +88,7 @@ _Part = str | int | _Marker
 
 
 @dataclass(frozen=True)
-class Change:
+class ContractChange:
     """One difference between the old and the new contract, and whom it breaks."""
 
     event: str
@@ -157,10 +158,10 @@ class DiffReport:
     old: str
     new: str
     mode: Mode
-    changes: tuple[Change, ...]
+    changes: tuple[ContractChange, ...]
 
     @property
-    def breaking(self) -> tuple[Change, ...]:
+    def breaking(self) -> tuple[ContractChange, ...]:
         """The changes not allowed under ``mode``."""
         return tuple(c for c in self.changes if c.breaks_in(self.mode))
 
@@ -210,21 +211,24 @@ class DiffReport:
 
 
 def diff_contracts(
-    old: ContractSource, new: ContractSource, *, mode: Mode = "backward", cwd: str | None = None
+    old: ContractSource, new: ContractSource, *, mode: Mode = "backward", cwd: str | os.PathLike[str] | None = None
 ) -> DiffReport:
     """Compare two versions of the contracts and classify every change.
 
     ``old`` and ``new`` are each a schema directory, a schema file, an AsyncAPI document,
     ``"git:REF"`` (the contracts at a commit; ``"git:REF:PATH"`` for another path), or a
-    ``{name: schema}`` mapping. Raises ``ContractSourceError`` when one cannot be read.
+    ``{name: schema}`` mapping; relative paths and ``git:`` are taken from ``cwd`` (default: the
+    current directory). ``mode`` also takes the Confluent spelling (``"BACKWARD"``). Raises
+    ``ContractSourceError`` when a version cannot be read.
     """
+    mode = str(mode).lower()  # type: ignore[assignment]
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}: use backward, forward or full." + did_you_mean(str(mode), MODES))
     before, after = load_contracts(old, cwd=cwd), load_contracts(new, cwd=cwd)
     structures = before.structures | after.structures
     names = [n for n in before.events if n not in structures]
     names += [n for n in after.events if n not in structures and n not in before.events]
-    changes: list[Change] = []
+    changes: list[ContractChange] = []
     for name in names:
         comparer = _Comparer(name, changes)
         if name not in after.events:
@@ -267,8 +271,9 @@ def _node(contracts: ContractSet, doc: str, raw: Any) -> _Node:
         ref = raw["$ref"]
         constraints = {k: v for k, v in raw.items() if k != "$ref" and k not in _ANNOTATIONS}
         doc, target = contracts.resolve(ref, doc)
-        if "#" not in ref.rstrip("#") and isinstance(target, dict):
-            name = str(target.get("title") or doc.rsplit("/", 1)[-1].split(".")[0])
+        if isinstance(target, dict):
+            pointer = ref.partition("#")[2]
+            name = str(target.get("title") or pointer.rsplit("/", 1)[-1] or doc.rsplit("/", 1)[-1].split(".")[0])
         raw = {**target, **constraints} if constraints and isinstance(target, dict) else target
     else:
         raise ContractSourceError(f"{contracts.label}: $ref chain in {doc} does not end")
@@ -382,7 +387,7 @@ class _Comparer:
     """Walks an old and a new schema side by side and records each change."""
 
     event: str
-    changes: list[Change]
+    changes: list[ContractChange]
     _active: set[tuple[int, int]] = field(default_factory=set)
 
     def add(
@@ -397,10 +402,10 @@ class _Comparer:
         new: str | None = None,
     ) -> None:
         """Record a change; ``backward``/``forward`` say why it breaks that direction, if it does."""
-        reasons = [r for r in (backward, forward) if r]
+        reasons = list(dict.fromkeys(r for r in (backward, forward) if r))
         breaks = frozenset(d for d, r in ((BACKWARD, backward), (FORWARD, forward)) if r)
         reason = _sentence("; ".join(reasons) if reasons else compatible)
-        self.changes.append(Change(self.event, _render(path), kind, breaks, reason, old, new))
+        self.changes.append(ContractChange(self.event, _render(path), kind, breaks, reason, old, new))
 
     def compare(self, old: _Node, new: _Node, path: tuple[_Part, ...]) -> None:
         key = (id(old.schema), id(new.schema))
@@ -557,8 +562,11 @@ class _Comparer:
     def _compare_unjudged(self, old: _Node, new: _Node, path: tuple[_Part, ...]) -> None:
         for keyword in _UNJUDGED_KEYWORDS:
             if _canonical(old.schema.get(keyword)) != _canonical(new.schema.get(keyword)):
-                why = f"thrillpots diff does not judge changes to {keyword}, so it cannot vouch for either direction; review it by hand"
-                self.add(path, "unsupported_change", backward=why, forward=why, old=keyword, new=keyword)
+                why = (
+                    f"the {keyword} keyword changed and thrillpots diff does not judge {keyword}, "
+                    "so it cannot vouch for either direction; review the change by hand"
+                )
+                self.add(path, "unsupported_change", backward=why, forward=why, new=keyword)
 
     def _compare_objects(self, old: _Node, new: _Node, path: tuple[_Part, ...]) -> None:
         old_fields: Mapping[str, Any] = old.schema.get("properties") or {}
@@ -641,7 +649,7 @@ class _Comparer:
         elif (before, after) == ("closed", "open"):
             self.add(path, "additional_properties_opened",
                      forward="new writers may send unknown fields, which old readers reject", **words)  # fmt: skip
-        elif after == "map" or (before, after) == ("map", "closed"):
+        elif (before, after) in (("open", "map"), ("map", "closed")):
             self.add(path, "additional_properties_restricted",
                      backward="new readers reject further fields that old writers were allowed to send", **words)  # fmt: skip
         else:

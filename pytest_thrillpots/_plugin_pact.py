@@ -90,9 +90,10 @@ def _names(request: pytest.FixtureRequest) -> tuple[str, str]:
         kwargs.setdefault("consumer", marker.args[0])
     consumer = kwargs.get("consumer") or request.config.getini("thrillpots_consumer")
     if not consumer:
-        raise pytest.UsageError(
+        pytest.fail(
             "thrillpots_pact needs the consumer's name: set thrillpots_consumer = <your service> in the "
-            f"[pytest] ini options, or mark the test @pytest.mark.{MARKER}(consumer='<your service>')"
+            f"[pytest] ini options, or mark the test @pytest.mark.{MARKER}(consumer='<your service>')",
+            pytrace=False,
         )
     return str(consumer), str(kwargs.get("provider") or DEFAULT_PROVIDER)
 

@@ -93,12 +93,17 @@ def _parse(raw: bytes, number: int) -> Record:
 def _expand(record: Record) -> Iterator[Record]:
     """A line holding an array of events counts as each of its events."""
     if record.error is None and isinstance(record.payload, list):
-        for item in record.payload:
-            yield Record(record.line, item, warnings=record.warnings)
-        if not record.payload:
-            return
+        yield from _each_item(record.payload, record.warnings, [record.line] * len(record.payload))
     else:
         yield record
+
+
+def _each_item(items: list[Any], warnings: list[Violation], lines: list[int]) -> Iterator[Record]:
+    """Each event of an array, with the duplicate keys found inside it (their paths made its own)."""
+    for index, item in enumerate(items):
+        prefix = f"/{index}/"
+        own = [replace(w, path=w.path[len(prefix) - 1 :]) for w in warnings if w.path.startswith(prefix)]
+        yield Record(lines[index], item, warnings=own)
 
 
 def _document(data: bytes, first_number: int) -> Iterator[Record]:
@@ -114,11 +119,7 @@ def _document(data: bytes, first_number: int) -> Iterator[Record]:
         yield Record(first_number, payload, warnings=warnings)
         return
     lines = _element_lines(data, first_number)
-    for index, item in enumerate(payload):
-        line = lines[index] if index < len(lines) else first_number
-        prefix = f"/{index}/"
-        own = [replace(w, path=w.path[len(prefix) - 1 :]) for w in warnings if w.path.startswith(prefix)]
-        yield Record(line, item, warnings=own)
+    yield from _each_item(payload, warnings, lines + [first_number] * (len(payload) - len(lines)))
 
 
 def _element_lines(data: bytes, first_number: int) -> list[int]:

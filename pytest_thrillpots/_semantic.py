@@ -12,18 +12,37 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeGuard
 
 from ._paths import PathPart, to_pointer
 from ._spec import Node, spec
+from ._validate import Violation
 
 SemanticRule = Literal[
-    "timestamp_ms", "time_order", "money", "count", "currency_code", "currency_unlisted",
-    "base_multiplier", "multiplier", "brand_mismatch", "empty_id", "duplicate_id",
+    "timestamp_ms",
+    "time_order",
+    "money",
+    "count",
+    "currency_code",
+    "currency_unlisted",
+    "base_multiplier",
+    "multiplier",
+    "brand_mismatch",
+    "empty_id",
+    "duplicate_id",
 ]
 SEMANTIC_RULES: Final[tuple[SemanticRule, ...]] = (
-    "timestamp_ms", "time_order", "money", "count", "currency_code", "currency_unlisted",
-    "base_multiplier", "multiplier", "brand_mismatch", "empty_id", "duplicate_id",
+    "timestamp_ms",
+    "time_order",
+    "money",
+    "count",
+    "currency_code",
+    "currency_unlisted",
+    "base_multiplier",
+    "multiplier",
+    "brand_mismatch",
+    "empty_id",
+    "duplicate_id",
 )
 
 TIMESTAMP_FIELDS: Final = frozenset({"timestamp", "timestamp_start", "timestamp_end", "last_updated"})
@@ -39,10 +58,10 @@ LATEST_MS: Final = 4_102_444_800_000  # 2100-01-01T00:00:00Z
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}\Z")
 
 Found = tuple[tuple[PathPart, ...], SemanticRule, str, str, str]
-"""(path, rule, expected, actual, message): what ``_validate`` turns into a Violation."""
+"""(path, rule, expected, actual, message) of one broken convention."""
 
 
-def _number(value: object) -> bool:
+def _number(value: object) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -50,13 +69,14 @@ def _is_id(name: str) -> bool:
     return name == "id" or name.endswith("_id")
 
 
-def semantic_findings(payload: object, event_type: str) -> list[Found]:
-    """Every convention ``payload`` breaks, in path order."""
+def semantic_violations(payload: object, event_type: str) -> list[Violation]:
+    """Every convention ``payload`` breaks: field conventions first, then the event-wide ones."""
     if not isinstance(payload, Mapping):
         return []
-    found = list(_fields(spec(event_type), payload, ()))
-    found.extend(_event_rules(event_type, payload))
-    return found
+    found = [*_fields(spec(event_type), payload, ()), *_event_rules(event_type, spec(event_type), payload)]
+    return [
+        Violation(to_pointer(path), rule, expected, actual, message) for path, rule, expected, actual, message in found
+    ]
 
 
 def _fields(node: Node, value: Mapping[str, Any], parts: tuple[PathPart, ...]) -> Iterator[Found]:
@@ -81,18 +101,40 @@ def _nested(node: Node, value: Any, path: tuple[PathPart, ...]) -> Iterator[Foun
 
 def _leaf(name: str, node: Node, value: Any, path: tuple[PathPart, ...]) -> Iterator[Found]:
     if name in TIMESTAMP_FIELDS and _number(value) and not _is_epoch_ms(value):
-        hint = " (that looks like seconds: send milliseconds)" if EARLIEST_MS // 1000 <= value < LATEST_MS // 1000 else ""
-        yield (path, "timestamp_ms", "whole epoch milliseconds (UTC) between 2000 and 2100", f"number {value!r}",
-               f"expected whole epoch milliseconds (UTC) between 2000 and 2100, got {value!r}{hint}")
+        hint = (
+            " (that looks like seconds: send milliseconds)" if EARLIEST_MS // 1000 <= value < LATEST_MS // 1000 else ""
+        )
+        yield (
+            path,
+            "timestamp_ms",
+            "whole epoch milliseconds (UTC) between 2000 and 2100",
+            f"number {value!r}",
+            f"expected whole epoch milliseconds (UTC) between 2000 and 2100, got {value!r}{hint}",
+        )
     elif name in MONEY_FIELDS and _number(value) and not _is_money(value):
-        yield (path, "money", "an amount >= 0 with at most two decimals", f"number {value!r}",
-               f"expected an amount >= 0 with at most two decimals, got {value!r}")
+        yield (
+            path,
+            "money",
+            "an amount >= 0 with at most two decimals",
+            f"number {value!r}",
+            f"expected an amount >= 0 with at most two decimals, got {value!r}",
+        )
     elif name in COUNT_FIELDS and _number(value) and not (value >= 0 and float(value).is_integer()):
-        yield (path, "count", "a whole number >= 0", f"number {value!r}",
-               f"expected a whole number >= 0, got {value!r}")
+        yield (
+            path,
+            "count",
+            "a whole number >= 0",
+            f"number {value!r}",
+            f"expected a whole number >= 0, got {value!r}",
+        )
     elif name in CURRENCY_FIELDS and isinstance(value, str) and not _CURRENCY_CODE.match(value):
-        yield (path, "currency_code", "a three-letter upper-case currency code (ISO 4217)", f"string {value!r}",
-               f"expected a three-letter upper-case currency code like \"EUR\", got {value!r}")
+        yield (
+            path,
+            "currency_code",
+            "a three-letter upper-case currency code (ISO 4217)",
+            f"string {value!r}",
+            f'expected a three-letter upper-case currency code like "EUR", got {value!r}',
+        )
     elif _is_id(name) and node.kind == "string" and isinstance(value, str) and not value.strip():
         yield (path, "empty_id", "a non-empty id", f"string {value!r}", f"expected a non-empty id, got {value!r}")
 
@@ -112,41 +154,76 @@ def _multipliers(value: Mapping[str, Any], parts: tuple[PathPart, ...]) -> Itera
         return
     for code, multiplier in table.items():
         if _number(multiplier) and multiplier <= 0:
-            yield ((*parts, "multipliers", code), "multiplier", "a multiplier > 0", f"number {multiplier!r}",
-                   f"expected a multiplier > 0 for {code}, got {multiplier!r}")
+            yield (
+                (*parts, "multipliers", code),
+                "multiplier",
+                "a multiplier > 0",
+                f"number {multiplier!r}",
+                f"expected a multiplier > 0 for {code}, got {multiplier!r}",
+            )
         elif not _CURRENCY_CODE.match(code):
-            yield ((*parts, "multipliers", code), "currency_code", "a three-letter upper-case currency code",
-                   f"key {code!r}", f"expected a three-letter upper-case currency code as a key, got {code!r}")
+            yield (
+                (*parts, "multipliers", code),
+                "currency_code",
+                "a three-letter upper-case currency code",
+                f"key {code!r}",
+                f"expected a three-letter upper-case currency code as a key, got {code!r}",
+            )
     base = value.get("base_currency")
     if isinstance(base, str):
         multiplier = table.get(base)
         if multiplier is None:
-            yield ((*parts, "multipliers", base), "base_multiplier", "the base currency's multiplier, 1.0",
-                   "missing", f"the base currency {base} has no multiplier (expected {base}: 1.0)")
+            yield (
+                (*parts, "multipliers", base),
+                "base_multiplier",
+                "the base currency's multiplier, 1.0",
+                "missing",
+                f"the base currency {base} has no multiplier (expected {base}: 1.0)",
+            )
         elif _number(multiplier) and multiplier != 1:
-            yield ((*parts, "multipliers", base), "base_multiplier", "1.0", f"number {multiplier!r}",
-                   f"the base currency {base} must have the multiplier 1.0, got {multiplier!r}")
+            yield (
+                (*parts, "multipliers", base),
+                "base_multiplier",
+                "1.0",
+                f"number {multiplier!r}",
+                f"the base currency {base} must have the multiplier 1.0, got {multiplier!r}",
+            )
 
 
-def _event_rules(event_type: str, event: Mapping[str, Any]) -> Iterator[Found]:
+def _event_rules(event_type: str, node: Node, event: Mapping[str, Any]) -> Iterator[Found]:
     yield from _time_order(event)
     multipliers = event.get("currency_multipliers")
     table = multipliers.get("multipliers") if isinstance(multipliers, Mapping) else None
     if isinstance(table, Mapping):
-        yield from _listed_currencies(event, table)
+        payout_arrays = [
+            name
+            for name, child in node.fields.items()
+            if child.items is not None and child.items.structure == "PayoutRecord"
+        ]
+        yield from _listed_currencies(event, table, payout_arrays)
     brand = event.get("brand_id")
     if isinstance(brand, str) and isinstance(multipliers, Mapping):
         other = multipliers.get("brand_id")
         if isinstance(other, str) and other != brand:
-            yield (("currency_multipliers", "brand_id"), "brand_mismatch", f"the event's brand_id {brand!r}",
-                   f"string {other!r}", f"the currency multipliers are for brand {other!r}, the event for {brand!r}")
+            yield (
+                ("currency_multipliers", "brand_id"),
+                "brand_mismatch",
+                f"the event's brand_id {brand!r}",
+                f"string {other!r}",
+                f"the currency multipliers are for brand {other!r}, the event for {brand!r}",
+            )
     winners = event.get("winners")
     if event_type == "RaffleWinEvent" and isinstance(brand, str) and isinstance(winners, list):
         for index, winner in enumerate(winners):
             other = winner.get("brand_id") if isinstance(winner, Mapping) else None
             if isinstance(other, str) and other != brand:
-                yield (("winners", index, "brand_id"), "brand_mismatch", f"the event's brand_id {brand!r}",
-                       f"string {other!r}", f"a raffle draw pays the players of brand {brand!r}, not {other!r}")
+                yield (
+                    ("winners", index, "brand_id"),
+                    "brand_mismatch",
+                    f"the event's brand_id {brand!r}",
+                    f"string {other!r}",
+                    f"a raffle draw pays the players of brand {brand!r}, not {other!r}",
+                )
     pots = event.get("pots")
     if isinstance(pots, list):
         seen: set[str] = set()
@@ -154,38 +231,58 @@ def _event_rules(event_type: str, event: Mapping[str, Any]) -> Iterator[Found]:
             pot_id = pot.get("id") if isinstance(pot, Mapping) else None
             if isinstance(pot_id, str):
                 if pot_id in seen:
-                    yield (("pots", index, "id"), "duplicate_id", "a pot id unique within pots", f"string {pot_id!r}",
-                           f"pot id {pot_id!r} appears more than once in pots")
+                    yield (
+                        ("pots", index, "id"),
+                        "duplicate_id",
+                        "a pot id unique within pots",
+                        f"string {pot_id!r}",
+                        f"pot id {pot_id!r} appears more than once in pots",
+                    )
                 seen.add(pot_id)
 
 
 def _time_order(event: Mapping[str, Any]) -> Iterator[Found]:
     start, end, updated = event.get("timestamp_start"), event.get("timestamp_end"), event.get("last_updated")
     if _number(start) and _number(updated) and start > updated:
-        yield (("timestamp_start",), "time_order", "timestamp_start <= last_updated", f"number {start!r}",
-               f"timestamp_start {start!r} is after last_updated {updated!r}")
+        yield (
+            ("timestamp_start",),
+            "time_order",
+            "timestamp_start <= last_updated",
+            f"number {start!r}",
+            f"timestamp_start {start!r} is after last_updated {updated!r}",
+        )
     if _number(start) and _number(end) and start >= end:
-        yield (("timestamp_end",), "time_order", "timestamp_end after timestamp_start", f"number {end!r}",
-               f"timestamp_end {end!r} is not after timestamp_start {start!r}")
+        yield (
+            ("timestamp_end",),
+            "time_order",
+            "timestamp_end after timestamp_start",
+            f"number {end!r}",
+            f"timestamp_end {end!r} is not after timestamp_start {start!r}",
+        )
 
 
-def _listed_currencies(event: Mapping[str, Any], table: Mapping[str, Any]) -> Iterator[Found]:
+def _listed_currencies(event: Mapping[str, Any], table: Mapping[str, Any], payout_arrays: list[str]) -> Iterator[Found]:
     listed = ", ".join(table)
     currency = event.get("jackpot_currency")
     if isinstance(currency, str) and currency not in table:
-        yield (("jackpot_currency",), "currency_unlisted", f"one of the event's multiplier currencies ({listed})",
-               f"string {currency!r}", f"jackpot_currency {currency!r} has no multiplier in currency_multipliers")
-    for field in ("community_winners", "winners"):
+        yield (
+            ("jackpot_currency",),
+            "currency_unlisted",
+            f"one of the event's multiplier currencies ({listed})",
+            f"string {currency!r}",
+            f"jackpot_currency {currency!r} has no multiplier in currency_multipliers",
+        )
+    for field in payout_arrays:
         records = event.get(field)
         if not isinstance(records, list):
             continue
         for index, record in enumerate(records):
             currency = record.get("currency") if isinstance(record, Mapping) else None
             if isinstance(currency, str) and currency not in table:
-                yield ((field, index, "currency"), "currency_unlisted",
-                       f"one of the event's multiplier currencies ({listed})", f"string {currency!r}",
-                       f"the winner's currency {currency!r} has no multiplier in currency_multipliers")
-
-
-def pointer(parts: tuple[PathPart, ...]) -> str:
-    return to_pointer(parts)
+                yield (
+                    (field, index, "currency"),
+                    "currency_unlisted",
+                    f"one of the event's multiplier currencies ({listed})",
+                    f"string {currency!r}",
+                    f"the winner's currency {currency!r} has no multiplier in currency_multipliers",
+                )

@@ -12,12 +12,13 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import jsonschema_rs
 import orjson
 
 from . import _coverage
+from ._fastpath import fast_check
 from ._paths import PathPart, to_human, to_pointer
 from ._spec import (
     EVENT_TYPES,
@@ -29,6 +30,8 @@ from ._spec import (
 )
 
 Rule = Literal["missing", "type", "null", "enum", "unknown_field", "legacy_tuple", "not_object", "json"]
+if TYPE_CHECKING:
+    from ._semantic import SemanticRule
 RULES: tuple[Rule, ...] = ("missing", "type", "null", "enum", "unknown_field", "legacy_tuple", "not_object", "json")
 
 CANONICAL_WINNER = '{"player_id": String, "brand_id": String, "currency": String, "win_amount": Number}'
@@ -41,8 +44,9 @@ class Violation:
 
     path: str
     """Where, as a JSON Pointer (RFC 6901); ``""`` is the whole payload."""
-    rule: Rule
-    """A stable code: missing, type, null, enum, unknown_field, legacy_tuple, not_object, json."""
+    rule: Rule | SemanticRule
+    """A stable code: missing, type, null, enum, unknown_field, legacy_tuple, not_object, json;
+    with ``semantic=True`` also one of ``SEMANTIC_RULES`` (the conventions)."""
     expected: str
     """What the spec asks for, in its terms (``number``, ``"Jackpot" or "Raffle"``)."""
     actual: str
@@ -127,31 +131,47 @@ def validate(
     *,
     strict: bool = False,
     allow_legacy_winners: bool = False,
+    semantic: bool = False,
 ) -> list[Violation]:
     """Every violation of the spec in ``payload`` (an empty list when it is valid).
 
     ``payload`` is parsed JSON (a dict) or JSON text as ``bytes`` or ``str``. ``strict`` also
     reports fields the spec does not list; ``allow_legacy_winners`` accepts RaffleWinEvent
-    winners in the legacy tuple form.
+    winners in the legacy tuple form; ``semantic`` also checks the conventions (epoch
+    milliseconds, money with two decimals...) with rule codes of their own (``SEMANTIC_RULES``).
     """
     validator = _validator(event_type, strict, allow_legacy_winners)
     if _coverage.RECORDER is not None:
         _coverage.RECORDER.count_validated(event_type)
+    rejected_by_fast_path = False
     if isinstance(payload, (bytes, bytearray, memoryview, str)):
+        fast = None if allow_legacy_winners or semantic else fast_check(event_type, strict)
+        if fast is not None:
+            if fast(payload):
+                return []
+            rejected_by_fast_path = True
         try:
             payload = orjson.loads(payload)
         except orjson.JSONDecodeError as exc:
             return [json_violation(exc)]
     try:
-        if validator.is_valid(payload):
-            return []
-        return _explain(validator, payload, event_type, allow_legacy_winners)
+        # Once the fast path said no, go straight to the details: an empty list then means it was unsure.
+        if not rejected_by_fast_path and validator.is_valid(payload):
+            return _conventions(payload, event_type) if semantic else []
+        found = _explain(validator, payload, event_type, allow_legacy_winners)
+        return [*found, *_conventions(payload, event_type)] if semantic else found
     except ValueError as exc:
         # The engine refuses Python values JSON has no form for (a set, a tuple key...).
         raise TypeError(
             f"validate() takes parsed JSON (dict, list, str, int, float, bool, None) or JSON text; "
             f"the payload holds a value JSON cannot represent ({exc})"
         ) from None
+
+
+def _conventions(payload: object, event_type: str) -> list[Violation]:
+    from ._semantic import semantic_violations
+
+    return semantic_violations(payload, event_type)
 
 
 _NON_FINITE_TOKEN = re.compile(r"-?(?:NaN|Infinity)")
@@ -162,8 +182,10 @@ def json_violation(exc: orjson.JSONDecodeError, *, single_line: bool = False) ->
 
     ``single_line`` words the position as a column, for NDJSON lines reported by line number.
     """
-    where = f"at column {exc.pos + 1}" if single_line else f"at line {exc.lineno} column {exc.colno}"
     token = _NON_FINITE_TOKEN.match(exc.doc, max(exc.pos - 1, 0)) or _NON_FINITE_TOKEN.match(exc.doc, exc.pos)
+    # orjson stops after the sign of -Infinity; the token starts at the sign.
+    back = exc.pos - token.start() if token is not None else 0
+    where = f"at column {exc.pos - back + 1}" if single_line else f"at line {exc.lineno} column {exc.colno - back}"
     if "not valid UTF-8" in exc.msg:
         # orjson says "surrogates not allowed" for any bad byte; the cause people need is the encoding.
         reason = "the text is not valid UTF-8 (JSON text must be UTF-8)"
@@ -193,24 +215,23 @@ def _explain(validator: Any, payload: object, event_type: str, allow_legacy_winn
     return found
 
 
+_REQUIRED = jsonschema_rs.ValidationErrorKind.Required
+
+
 def _map_error(error: Any, payload: object, event_type: str, allow_legacy_winners: bool) -> Iterable[Violation]:
     parts: list[PathPart] = list(error.instance_path)
     kind = error.kind
-    instance = error.instance
-    if instance is None:
-        # The engine shows NaN and Infinity as null; the payload itself says what was there.
-        instance = _value_at(payload, parts)
-    if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
+    if isinstance(kind, _REQUIRED):
+        # Not error.instance: the engine would convert the whole enclosing object back to Python.
         member = [*parts, kind.property]
         expected = _expected(event_type, member, None)
         yield Violation(
-            to_pointer(member),
-            "missing",
-            expected,
-            "missing",
-            f"expected {expected}, but the field is missing",
+            to_pointer(member), "missing", expected, "missing", f"expected {expected}, but the field is missing"
         )
-    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
+        return
+    # The value from the payload itself, not the engine's copy: cheaper, and the engine shows NaN as null.
+    instance = _value_at(payload, parts)
+    if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
         owner = lookup(event_type, parts)
         where = f"{owner.structure} " if owner is not None and owner.structure else ""
         for name in kind.unexpected:

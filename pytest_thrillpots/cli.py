@@ -24,6 +24,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("validate", "pytest_thrillpots._cli_validate", "check captured events against the spec"),
     ("diff", "pytest_thrillpots._cli_diff", "check two versions of the contracts for breaking changes"),
     ("export", "pytest_thrillpots._cli_export", "write the AsyncAPI document or the JSON Schemas"),
+    ("sample", "pytest_thrillpots._cli_sample", "write realistic, valid sample events"),
 )
 
 

@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import importlib
 import os
-import sys
 from types import ModuleType
+from typing import TYPE_CHECKING, TypeGuard
 
 import pytest
 
-PLUGIN_MODULES: tuple[str, ...] = ("pytest_thrillpots._plugin_report", "pytest_thrillpots._plugin_pact")
+if TYPE_CHECKING:
+    from ._assertions import SpecMatcher
+
+PLUGIN_MODULES: tuple[str, ...] = (
+    "pytest_thrillpots._plugin_report",
+    "pytest_thrillpots._plugin_pact",
+    "pytest_thrillpots._plugin_factories",
+)
 """The private plugin modules, each with an optional ``add_options(parser)`` and ``preparse_args(args)``."""
 
 
@@ -57,11 +64,10 @@ def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object, righ
         matcher, other = left, right
     else:
         return None
-    lines: list[str] = matcher.explain(other, colour=_wants_colour(config))  # type: ignore[attr-defined]
-    return lines
+    return matcher.explain(other, colour=_wants_colour(config))
 
 
-def _is_spec_matcher(value: object) -> bool:
+def _is_spec_matcher(value: object) -> TypeGuard[SpecMatcher]:
     kind = type(value)
     return kind.__name__ == "SpecMatcher" and kind.__module__ == "pytest_thrillpots._assertions"
 

@@ -210,9 +210,45 @@ def test_record_pinned_is_the_pact_helpers_entry_point(recorder: Recorder) -> No
     assert recorder.tallies["WinEvent"].pinned == {"pact": {"community_winners[*].win_amount", "metadata"}}
 
 
+def test_the_paths_of_an_example_message_pin_its_fields(recorder: Recorder) -> None:
+    example = {
+        "player_id": "p-1",
+        "metadata": {"campaign": {"id": 7}},
+        "community_winners": [{"win_amount": 1.5}, {"win_amount": 2}],
+        "games_in_jackpot": [],
+        "currency_multipliers": {"multipliers": {"EUR": 1.0, "USD": 1.1}},
+    }
+    assert sorted(map(to_human, _coverage.payload_paths(example))) == [
+        "community_winners[*].win_amount",
+        "community_winners[*].win_amount",
+        "currency_multipliers.multipliers.EUR",
+        "currency_multipliers.multipliers.USD",
+        "games_in_jackpot",
+        "metadata.campaign.id",
+        "player_id",
+    ]
+    record_pinned("WinEvent", _coverage.payload_paths(example))
+    assert recorder.tallies["WinEvent"].pinned == {
+        "pact": {
+            "player_id",
+            "metadata",
+            "community_winners[*].win_amount",
+            "games_in_jackpot",
+            "currency_multipliers.multipliers.EUR",
+        }
+    }
+
+
 def test_record_pinned_does_nothing_when_the_report_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_coverage, "RECORDER", None)
-    record_pinned("WinEvent", ["player_id"])  # no recorder: nothing to fail on, nothing kept
+    read: list[str] = []
+
+    def paths() -> Iterator[str]:
+        read.append("read")
+        yield "player_id"
+
+    record_pinned("WinEvent", paths())  # a caller can hand over a generator: it is never run
+    assert read == []
     assert _coverage.RECORDER is None
 
 
@@ -450,6 +486,24 @@ def test_the_option_in_addopts_before_the_test_paths(suite: pytest.Pytester) -> 
     result = suite.runpytest_subprocess("test_contract.py")
     assert result.ret == 0
     result.stdout.fnmatch_lines(TABLE, consecutive=True)
+
+
+def test_a_pact_expectation_pins_the_fields_the_consumer_reads(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nthrillpots_consumer = bonus_service\n")
+    pytester.makepyfile(
+        test_bonus_pact="""
+        def test_a_win_grants_a_bonus(thrillpots_pact):
+            thrillpots_pact.expects(
+                "WinEvent", "a jackpot win", fields=["player_id", "community_winners[*].win_amount"], brand_id="b-7"
+            )
+            thrillpots_pact.verify(lambda event: None)
+        """
+    )
+    result = _run(pytester, "--thrillpots-report=json:coverage.json")
+    assert result.ret == 0, result.stdout.str()
+    win = json.loads((pytester.path / "coverage.json").read_text())["events"]["WinEvent"]
+    assert win["pinned_by"] == {"pact": ["brand_id", "player_id", "community_winners[*].win_amount"]}
+    assert win["test_ids"] == ["test_bonus_pact.py::test_a_win_grants_a_bonus"]
 
 
 def test_the_report_is_off_by_default(suite: pytest.Pytester) -> None:

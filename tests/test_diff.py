@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_thrillpots import Change, ContractSourceError, DiffReport, diff_contracts
+from pytest_thrillpots import ContractChange, ContractSourceError, DiffReport, diff_contracts
 from pytest_thrillpots._diff import CHANGE_KINDS, MODES
 
 B, F = "BACKWARD", "FORWARD"
@@ -214,6 +214,18 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], list[tuple[str, str, str,
         [("E", "m", "additional_properties_relaxed", {F})],
     ),
     (
+        "a map closed",
+        {"E": obj(m={**obj(EUR=NUM), "additionalProperties": NUM})},
+        {"E": obj(m=closed(obj(EUR=NUM)))},
+        [("E", "m", "additional_properties_restricted", {B})],
+    ),
+    (
+        "a closed object opened to further keys of a type",
+        {"E": obj(m=closed(obj(EUR=NUM)))},
+        {"E": obj(m={**obj(EUR=NUM), "additionalProperties": NUM})},
+        [("E", "m", "additional_properties_relaxed", {F})],
+    ),
+    (
         "map values may be null",
         {"E": obj(m={**obj(EUR=NUM), "additionalProperties": NUM})},
         {"E": obj(m={**obj(EUR=NUM), "additionalProperties": {"type": ["number", "null"]}})},
@@ -305,8 +317,8 @@ def test_change_text_and_confluent_labels() -> None:
 
 
 def test_both_directions_and_no_direction_get_their_labels() -> None:
-    both = Change("E", "a", "type_changed", frozenset({B, F}), "Why.")
-    none = Change("E", "a", "field_added", frozenset(), "Why.")
+    both = ContractChange("E", "a", "type_changed", frozenset({B, F}), "Why.")
+    none = ContractChange("E", "a", "field_added", frozenset(), "Why.")
     assert (both.verdict, both.allowed_under) == ("breaks BACKWARD and FORWARD", "NONE")
     assert (none.verdict, none.allowed_under) == ("compatible", "FULL")
     assert DiffReport("a", "b", "full", (none,)).compatible
@@ -315,6 +327,12 @@ def test_both_directions_and_no_direction_get_their_labels() -> None:
 def test_unknown_mode_is_a_value_error_naming_the_modes() -> None:
     with pytest.raises(ValueError, match=r"unknown mode 'backwards': use backward, forward or full\. Did you mean 'backward'"):
         diff_contracts({"E": obj(a=NUM)}, {"E": obj(a=NUM)}, mode="backwards")  # type: ignore[arg-type]
+
+
+def test_the_confluent_spelling_of_a_mode_works() -> None:
+    report = diff_contracts({"E": obj(a=NUM)}, {"E": obj(a=STR)}, mode="FULL")  # type: ignore[arg-type]
+    assert report.mode == "full"
+    assert not report.compatible
 
 
 def test_a_dangling_ref_is_a_source_error() -> None:
@@ -352,36 +370,50 @@ def object_schemas(draw: st.DrawFn) -> dict[str, Any]:
     properties = {name: draw(field_schemas()) for name in names}
     required = [name for name in names if draw(st.booleans())]
     schema: dict[str, Any] = {"type": "object", "required": required, "properties": properties}
-    if draw(st.booleans()):
+    content_model = draw(st.sampled_from(["open", "closed", "map"]))
+    if content_model == "closed":
         schema["additionalProperties"] = False
+    elif content_model == "map":
+        schema["additionalProperties"] = draw(field_schemas())
     return schema
+
+
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=3))
+
+
+def value_of(draw: st.DrawFn, field: dict[str, Any]) -> Any:
+    if "enum" in field:
+        return draw(st.sampled_from(field["enum"]))
+    types = field["type"] if isinstance(field["type"], list) else [field["type"]]
+    return draw(
+        {
+            "string": st.text(max_size=3),
+            "number": st.floats(allow_nan=False, allow_infinity=False),
+            "integer": st.integers(),
+            "boolean": st.booleans(),
+            "null": st.none(),
+        }[draw(st.sampled_from(types))]
+    )
 
 
 @st.composite
 def written_by(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
-    """A payload a writer on ``schema`` sends: only the fields it names (the diff's premise)."""
+    """A payload a writer on ``schema`` sends, under the diff's premises: the fields it names; under
+    an open content model perhaps an unknown field no version names; under a map further keys."""
     payload: dict[str, Any] = {}
     for name, field in schema["properties"].items():
-        if name not in schema["required"] and draw(st.booleans()):
-            continue
-        types = field["type"] if isinstance(field["type"], list) else [field["type"]]
-        if "enum" in field:
-            payload[name] = draw(st.sampled_from(field["enum"]))
-            continue
-        kind = draw(st.sampled_from(types))
-        payload[name] = draw(
-            {
-                "string": st.text(max_size=3),
-                "number": st.floats(allow_nan=False, allow_infinity=False),
-                "integer": st.integers(),
-                "boolean": st.booleans(),
-                "null": st.none(),
-            }[kind]
-        )
+        if name in schema["required"] or draw(st.booleans()):
+            payload[name] = value_of(draw, field)
+    further = schema.get("additionalProperties", True)
+    if further is True and draw(st.booleans()):
+        payload["zz_unknown"] = draw(SCALARS)
+    elif isinstance(further, dict) and draw(st.booleans()):
+        key = draw(st.sampled_from([k for k in "abcde" if k not in schema["properties"]]))
+        payload[key] = value_of(draw, further)
     return payload
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(old=object_schemas(), new=object_schemas(), data=st.data())
 def test_a_direction_reported_compatible_really_is(old: dict[str, Any], new: dict[str, Any], data: st.DataObject) -> None:
     """No BACKWARD break reported -> new readers accept what old writers send; FORWARD likewise."""
@@ -398,8 +430,8 @@ def test_a_direction_reported_compatible_really_is(old: dict[str, Any], new: dic
 @given(old=object_schemas(), new=object_schemas())
 def test_swapping_versions_swaps_backward_and_forward(old: dict[str, Any], new: dict[str, Any]) -> None:
     swap = {B: F, F: B}
-    there = sorted((c.path, frozenset(swap[d] for d in c.breaks)) for c in diff_contracts({"E": old}, {"E": new}).changes)
-    back = sorted((c.path, c.breaks) for c in diff_contracts({"E": new}, {"E": old}).changes)
+    there = sorted((c.path, sorted(swap[d] for d in c.breaks)) for c in diff_contracts({"E": old}, {"E": new}).changes)
+    back = sorted((c.path, sorted(c.breaks)) for c in diff_contracts({"E": new}, {"E": old}).changes)
     assert there == back
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pytest_thrillpots import diff_contracts
+from pytest_thrillpots import ContractSourceError, diff_contracts
 from pytest_thrillpots.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -251,3 +252,90 @@ def test_non_json_schema_payloads_are_refused(tmp_path: Path, capsys: pytest.Cap
         f"thrillpots: error: {document}: message E has schemaFormat application/vnd.apache.avro;version=1.9.0; "
         "thrillpots diff compares JSON Schemas only\n"
     )
+
+
+def test_refs_by_id_and_by_pointer(tmp_path: Path) -> None:
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    record = {"$id": "https://example.invalid/R.schema.json", "type": "object", "properties": {"v": {"type": "number"}}}
+    for version, v_type in (("old", "number"), ("new", "string")):
+        event = {
+            "$id": "https://example.invalid/E.schema.json",
+            "type": "object",
+            "properties": {
+                "by_id": {"$ref": "https://example.invalid/R.schema.json"},
+                "by_pointer": {"$ref": "#/$defs/Local"},
+            },
+            "$defs": {"Local": {"type": v_type}},
+        }
+        (tmp_path / version / "E.schema.json").write_text(json.dumps(event), encoding="utf-8")
+        changed = {**record, "properties": {"v": {"type": v_type}}}
+        (tmp_path / version / "R.schema.json").write_text(json.dumps(changed), encoding="utf-8")
+    report = diff_contracts(tmp_path / "old", tmp_path / "new")
+    assert [(c.event, c.path, c.kind) for c in report.changes] == [
+        ("E", "by_id.v", "type_changed"),
+        ("E", "by_pointer", "type_changed"),
+        ("E", "$defs/Local", "type_changed"),
+    ]
+
+
+def test_asyncapi_messages_inline_in_channels_and_in_version_2(tmp_path: Path) -> None:
+    v3 = tmp_path / "v3.yaml"
+    v3.write_text(
+        "asyncapi: 3.0.0\ninfo: {title: t, version: '1'}\nchannels:\n  c:\n    messages:\n      Tick:\n"
+        "        payload: {type: object, required: [n], properties: {n: {type: number}}}\n",
+        encoding="utf-8",
+    )
+    v2 = tmp_path / "v2.yaml"
+    v2.write_text(
+        "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\nchannels:\n  c:\n    subscribe:\n      message:\n"
+        "        name: Tick\n        schemaFormat: application/schema+json;version=draft-07\n"
+        "        payload: {type: object, properties: {n: {type: number}}}\n",
+        encoding="utf-8",
+    )
+    report = diff_contracts(v2, v3)
+    assert [(c.event, c.path, c.kind, sorted(c.breaks)) for c in report.changes] == [
+        ("Tick", "n", "required_added", ["BACKWARD"])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("asyncapi: [unclosed", "is not valid YAML at line 1"),
+        ("title: just a mapping\n", "neither an AsyncAPI document nor a JSON Schema"),
+        ("asyncapi: 3.0.0\ninfo: {title: t, version: '1'}\n", "the AsyncAPI document defines no messages"),
+        (
+            "asyncapi: 3.0.0\ncomponents:\n  messages:\n    E:\n      payload: {$ref: '#anchor'}\n",
+            "uses an anchor; thrillpots diff follows JSON Pointers only",
+        ),
+    ],
+)
+def test_unreadable_documents_say_why(tmp_path: Path, content: str, message: str) -> None:
+    document = tmp_path / "doc.yaml"
+    document.write_text(content, encoding="utf-8")
+    with pytest.raises(ContractSourceError, match=re.escape(message)):
+        diff_contracts(document, document)
+
+
+def test_asyncapi_schemas_in_components(tmp_path: Path) -> None:
+    def document(current_value: str) -> str:
+        return (
+            "asyncapi: 3.0.0\ninfo: {title: t, version: '1'}\n"
+            "components:\n"
+            "  messages:\n    Update:\n      payload: {$ref: '#/components/schemas/Update'}\n"
+            "  schemas:\n"
+            "    Update: {type: object, properties: {pots: {type: array, items: {$ref: '#/components/schemas/Pot'}}}}\n"
+            f"    Pot: {{type: object, required: [value], properties: {{value: {{type: {current_value}}}}}}}\n"
+        )
+
+    (tmp_path / "old.yaml").write_text(document("number"), encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(document("string"), encoding="utf-8")
+    (change,) = diff_contracts(tmp_path / "old.yaml", tmp_path / "new.yaml").changes
+    assert str(change) == (
+        "Update: pots[*].value: type changed (number -> string): breaks BACKWARD and FORWARD. "
+        "New readers reject the number values old writers send; old readers reject the string values new writers send."
+    )
+    (tmp_path / "new.yaml").write_text(document("number").replace("required: [value], ", ""), encoding="utf-8")
+    (change,) = diff_contracts(tmp_path / "old.yaml", tmp_path / "new.yaml").changes
+    assert (change.path, change.kind) == ("pots[*].value", "required_removed")

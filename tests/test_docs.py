@@ -11,6 +11,8 @@ says how it runs:
   after it holds lines its output must contain (``*`` is a wildcard);
 - ``<!-- run: shell -->``: a ``console`` block; each ``$ command`` runs in the page's
   temporary directory and the lines after it are its expected output (``*`` wildcards);
+- ``<!-- run: file -->``: the block is written, not run, to the page's temporary directory
+  under its ``title="..."`` (a ``pytest.ini``, the module a test imports), for the blocks after it;
 - ``<!-- run: skip -->``: shown only (YAML, CI recipes, commands needing a broker).
 """
 
@@ -71,6 +73,12 @@ def test_docs_examples_run(page: Path, pytester: pytest.Pytester, monkeypatch: p
     for index, block in enumerate(items):
         where = f"{block.page}:{block.line}"
         if block.directive == "skip":
+            continue
+        if block.directive == "file":
+            assert block.title, f'{where}: a file example needs title="path/in/the/project"'
+            target = pytester.path / block.title
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(block.body + "\n")
             continue
         if block.directive in ("pytest", "pytest-fails"):
             assert block.title, f"{where}: a pytest example needs title=\"test_....py\""

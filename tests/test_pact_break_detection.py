@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from _pact_support import PACTS, REPO, reference_producer
 
 from pytest_thrillpots import verify_pacts
-
-from _pact_support import PACTS, REPO, reference_producer
 
 Event = dict[str, Any]
 

@@ -180,8 +180,7 @@ def test_matcher():
             '>       assert OPT_IN == matches_spec("OptInEvent", opted=True)',
             "E       pytest_thrillpots._errors.UnknownFieldError: OptInEvent has no field 'opted' (opted is not in the"
             " spec). Did you mean 'opted_in'? Its fields are: *",
-        ],
-        consecutive=True,
+        ]
     )
     assert "pytest_thrillpots/" not in result.stdout.str()
 

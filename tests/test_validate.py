@@ -511,7 +511,7 @@ def test_json_text_validates_like_the_parsed_value(event_type: str, as_text: Any
         ),
         (
             b'{"seed": -Infinity}',
-            "not valid JSON: -Infinity at line 1 column 11 is not a JSON number (JSON has no NaN or Infinity)",
+            "not valid JSON: -Infinity at line 1 column 10 is not a JSON number (JSON has no NaN or Infinity)",
         ),
         (
             b'{"seed": Infinity}',

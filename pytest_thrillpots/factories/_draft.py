@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -55,12 +56,32 @@ class Draft:
     """
 
     __slots__ = (
-        "base_currency", "bound", "brand", "contributions", "currency", "end", "index", "item_brand", "jackpot",
-        "main_player", "now", "payout_brand", "payout_range", "player", "pools", "preferred", "rng", "settings",
-        "start", "wide", "winner_brands",
+        "base_currency",
+        "bound",
+        "brand",
+        "contributions",
+        "currency",
+        "end",
+        "index",
+        "item_brand",
+        "jackpot",
+        "main_player",
+        "now",
+        "payout_brand",
+        "payout_range",
+        "player",
+        "pools",
+        "preferred",
+        "rng",
+        "settings",
+        "start",
+        "wide",
+        "winner_brands",
     )
 
-    def __init__(self, rng: Any, pools: Pools, settings: Settings, bound: Mapping[str, Any], wide: bool) -> None:
+    def __init__(
+        self, rng: random.Random, pools: Pools, settings: Settings, bound: Mapping[str, Any], wide: bool
+    ) -> None:
         self.rng = rng
         self.pools = pools
         self.settings = settings
@@ -90,7 +111,7 @@ class Draft:
     def null(self, name: str, rate: float) -> bool:
         """Whether the nullable top-level field ``name`` is null in this event."""
         if name in self.bound:
-            return self.bound[name] is None
+            return bool(self.bound[name] is None)
         forced = self.settings.nulls.get(name)
         if forced is not None:
             return forced

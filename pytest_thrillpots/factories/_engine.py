@@ -15,11 +15,11 @@ from typing import Any
 
 from .._errors import ThrillpotsError, UnknownFieldError, close_matches
 from .._paths import PathPart, to_human
+from .._seed import derive_seed
 from .._spec import Node, field_paths, spec
 from ._draft import NO_SETTINGS, Draft, Override, Settings
-from ._producers import ARRAY_SIZES, BEGIN, BINDINGS, BEGIN_ITEM, ELEMENTS, PRODUCERS, Maker, pot_count
+from ._producers import ARRAY_SIZES, BEGIN, BEGIN_ITEM, BINDINGS, ELEMENTS, PRODUCERS, Maker, pot_count
 from ._provider import Pools, pick, pools_for, token
-from .._seed import derive_seed
 
 Plan = tuple[tuple[str, Maker], ...]
 
@@ -116,7 +116,9 @@ def build(name: str, stream: Stream, settings: Settings = NO_SETTINGS, *, wide: 
     return build_with(name, stream.rng, stream.pools, settings, wide=wide)
 
 
-def build_with(name: str, rng: Any, pools: Pools, settings: Settings, *, wide: bool = False) -> dict[str, Any]:
+def build_with(
+    name: str, rng: random.Random, pools: Pools, settings: Settings, *, wide: bool = False
+) -> dict[str, Any]:
     bound = _bound(name, settings.values) if settings.values else _NOTHING
     ctx = Draft(rng, pools, settings, bound, wide)
     BEGIN[name](ctx)
@@ -205,7 +207,7 @@ def check_override(name: str, parts: tuple[PathPart, ...], spelling: str) -> tup
 
 def _unknown_field_message(name: str, parts: Sequence[PathPart], depth: int, spelling: str) -> str:
     known = override_names(name)
-    shape = override_spelling(0 if isinstance(p, int) else p for p in parts)
+    shape = override_spelling([0 if isinstance(p, int) else p for p in parts])
     matches = close_matches(shape, known)
     where = to_human(parts[: depth + 1])
     hint = f" Did you mean {' or '.join(repr(m) for m in matches)}?" if matches else ""
@@ -242,7 +244,7 @@ def _set(event: dict[str, Any], name: str, parts: Sequence[PathPart], value: Any
         if last:
             target[part] = copy.deepcopy(value) if isinstance(value, (dict, list)) else value
             return
-        nxt = target[part] if isinstance(target, list) else target.get(part)
+        nxt = target.get(part) if isinstance(target, dict) else target[part]
         if nxt is None:
             # Setting a field inside a null object (metadata=None) starts it empty.
             nxt = [] if isinstance(parts[depth + 1], int) else {}

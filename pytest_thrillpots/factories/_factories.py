@@ -10,7 +10,9 @@ from .._errors import UnknownEventTypeError, did_you_mean
 from .._spec import EVENT_TYPES, STRUCTURE_TYPES
 from ._draft import NO_SETTINGS, Settings
 from ._engine import Stream, build, parse_overrides
-from ._traits import TRAITS, Trait, find_trait
+from ._traits import LEGACY_TRAITS, TRAITS, Trait, find_trait
+
+Check = Callable[["BoundFactory", dict[str, Any]], None]
 
 COVERAGE_SEED = 2026
 """The seed ``coverage()`` uses on a class, so its events never change between runs."""
@@ -41,11 +43,15 @@ class BoundFactory:
     the class's API: ``build``, ``batch``, ``trait``, ``seeded``, ``coverage``, ``traits``.
     """
 
-    __slots__ = ("_settings", "_stream", "name", "trait_names")
+    __slots__ = ("_check", "_settings", "_stream", "name", "trait_names")
 
     def __init__(
-        self, name: str, stream: Stream | Callable[[], Stream], settings: Settings = NO_SETTINGS,
+        self,
+        name: str,
+        stream: Stream | Callable[[], Stream],
+        settings: Settings = NO_SETTINGS,
         trait_names: tuple[str, ...] = (),
+        check: Check | None = None,
     ) -> None:
         self.name = name
         """The event or structure this factory builds (``"WinEvent"``)."""
@@ -53,6 +59,7 @@ class BoundFactory:
         self._settings = settings
         self.trait_names = trait_names
         """The traits applied, in order, as written (``("withheld", "community(n=2)")``)."""
+        self._check = check
 
     def _current(self) -> Stream:
         stream = self._stream
@@ -62,6 +69,11 @@ class BoundFactory:
     def seed(self) -> int:
         """The seed this factory draws from."""
         return self._current().seed
+
+    @property
+    def legacy_winners(self) -> bool:
+        """Whether a trait makes legacy winner tuples (valid only with ``allow_legacy_winners``)."""
+        return any((self.name, label.split("(")[0]) in LEGACY_TRAITS for label in self.trait_names)
 
     @property
     def traits(self) -> Mapping[str, Trait]:
@@ -75,27 +87,41 @@ class BoundFactory:
 
     def build(self, **overrides: Any) -> dict[str, Any]:
         """One event; ``overrides`` set fields, nested with ``__`` (``community_winners__0__win_amount=10``)."""
-        return build(self.name, self._current(), self._with(overrides))
+        __tracebackhide__ = True
+        event = build(self.name, self._current(), self._with(overrides))
+        if self._check is not None:
+            self._check(self, event)
+        return event
 
     def batch(self, n: int, **overrides: Any) -> list[dict[str, Any]]:
         """``n`` events from the same stream, each with ``overrides``."""
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise ValueError(f"batch() takes a number of events >= 0, not {n!r}")
+        __tracebackhide__ = True
         settings = self._with(overrides)
         stream = self._current()
         name = self.name
-        return [build(name, stream, settings) for _ in range(n)]
+        events = [build(name, stream, settings) for _ in range(n)]
+        if self._check is not None:
+            for event in events:
+                self._check(self, event)
+        return events
 
     def trait(self, name: str, **params: int) -> BoundFactory:
         """This factory with one more trait (``.trait("community", n=3)``); chain to combine."""
         trait = find_trait(self.name, name)
         settings = self._settings.merged(trait.settings(self.name, **params))
         label = name if not params else f"{name}({', '.join(f'{k}={v}' for k, v in params.items())})"
-        return BoundFactory(self.name, self._stream, settings, (*self.trait_names, label))
+        return BoundFactory(self.name, self._stream, settings, (*self.trait_names, label), self._check)
 
     def seeded(self, seed: int) -> BoundFactory:
         """The same factory (same traits) on its own stream from ``seed``."""
-        return BoundFactory(self.name, Stream(_check_seed(seed), self.name), self._settings, self.trait_names)
+        stream = Stream(_check_seed(seed), self.name)
+        return BoundFactory(self.name, stream, self._settings, self.trait_names, self._check)
+
+    def checked(self, check: Check) -> BoundFactory:
+        """The same factory calling ``check(factory, event)`` on every event it builds."""
+        return BoundFactory(self.name, self._stream, self._settings, self.trait_names, check)
 
     def coverage(self) -> list[dict[str, Any]]:
         """Events that together take every branch of the spec (see ``Factory.coverage``)."""
@@ -226,9 +252,16 @@ class CurrencyMultipliersFactory(Factory):
 FACTORIES: dict[str, type[Factory]] = {
     factory.name: factory
     for factory in (
-        JackpotUpdateEventFactory, WinEventFactory, RaffleWinEventFactory, OptInEventFactory,
-        CommunityPayoutErrorEventFactory, RafflePayoutErrorEventFactory,
-        PotTickerFactory, CurrencyValueFactory, PayoutRecordFactory, CurrencyMultipliersFactory,
+        JackpotUpdateEventFactory,
+        WinEventFactory,
+        RaffleWinEventFactory,
+        OptInEventFactory,
+        CommunityPayoutErrorEventFactory,
+        RafflePayoutErrorEventFactory,
+        PotTickerFactory,
+        CurrencyValueFactory,
+        PayoutRecordFactory,
+        CurrencyMultipliersFactory,
     )
 }
 """Every factory by event or structure name, events first in the spec's order."""

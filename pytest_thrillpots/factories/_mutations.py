@@ -85,9 +85,10 @@ def mutations(event: Any, event_type: str, *, strict: bool = True) -> Iterator[M
             f"{len(problems)} violation(s): " + "; ".join(str(p) for p in problems[:3])
         )
     text = orjson.dumps(base)
+    legacy_items = _legacy_items(event_type)
     yield Mutation([], ExpectedViolation("", "not_object", "an array instead of an object"))
-    yield from _object(spec(event_type), base, (), text, strict)
-    yield from _legacy(event_type, base, text)
+    yield from _object(spec(event_type), base, (), _Base(text, strict, legacy_items))
+    yield from _legacy(base, legacy_items, text)
 
 
 def _prepared(event: Any, event_type: str) -> Any:
@@ -122,31 +123,44 @@ def _mutant(text: bytes, parts: tuple[PathPart, ...], value: Any, rule: Rule, de
     return Mutation(payload, ExpectedViolation(to_pointer(parts), rule, defect))
 
 
-def _object(node: Node, value: dict[str, Any], parts: tuple[PathPart, ...], text: bytes, strict: bool) -> Iterator[Mutation]:
+@dataclass(frozen=True)
+class _Base:
+    text: bytes
+    """The prepared event as JSON: each mutant starts from a fresh copy."""
+    strict: bool
+    legacy_items: tuple[PathPart, ...] | None
+    """The array whose items may be legacy tuples (RaffleWinEvent.winners), if any."""
+
+
+def _object(node: Node, value: dict[str, Any], parts: tuple[PathPart, ...], base: _Base) -> Iterator[Mutation]:
     for name, child in node.fields.items():
         path = (*parts, name)
-        payload = _copy(text)
+        payload = _copy(base.text)
         del _at(payload, parts)[name]
         yield Mutation(payload, ExpectedViolation(to_pointer(path), "missing", "field removed"))
-        yield from _value(child, value.get(name), path, text, strict)
+        yield from _value(child, value.get(name), path, base)
     if node.extra_values is not None:
         for kind, wrong in _WRONG_TYPES[node.extra_values.kind]:
-            yield _mutant(text, (*parts, EXTRA_MAP_KEY), wrong, "type", f"{kind} as a further key's value")
-    if strict and node.listed_fully:
-        yield _mutant(text, (*parts, UNKNOWN_FIELD), 1, "unknown_field", "field the spec does not list")
+            yield _mutant(base.text, (*parts, EXTRA_MAP_KEY), wrong, "type", f"{kind} as a further key's value")
+    if base.strict and node.listed_fully:
+        yield _mutant(base.text, (*parts, UNKNOWN_FIELD), 1, "unknown_field", "field the spec does not list")
 
 
-def _value(node: Node, value: Any, path: tuple[PathPart, ...], text: bytes, strict: bool) -> Iterator[Mutation]:
+def _value(node: Node, value: Any, path: tuple[PathPart, ...], base: _Base) -> Iterator[Mutation]:
+    text = base.text
     if not node.nullable:
         yield _mutant(text, path, None, "null", "null")
     if node.enum is not None and isinstance(value, str):
-        yield _mutant(text, path, _outside(node.enum, value), "enum", f"value outside the enum {_outside(node.enum, value)!r}")
+        outside = _outside(node.enum, value)
+        yield _mutant(text, path, outside, "enum", f"value outside the enum {outside!r}")
     for kind, wrong in _WRONG_TYPES[node.kind]:
+        if kind == "array" and path[:-1] == base.legacy_items:
+            continue  # an array there is the legacy tuple form: its own mutant, its own rule
         yield _mutant(text, path, wrong, "type", f"{kind} instead of {node.kind}")
     if node.kind == "object" and isinstance(value, dict) and not node.free_form:
-        yield from _object(node, value, path, text, strict)
+        yield from _object(node, value, path, base)
     elif node.kind == "array" and node.items is not None and isinstance(value, list) and value:
-        yield from _value(node.items, value[0], (*path, 0), text, strict)
+        yield from _value(node.items, value[0], (*path, 0), base)
 
 
 def _outside(enum: tuple[Any, ...], value: str) -> str:
@@ -157,12 +171,22 @@ def _outside(enum: tuple[Any, ...], value: str) -> str:
     return "not-in-enum"  # pragma: no cover - an enum holding every case variant
 
 
-def _legacy(event_type: str, base: Any, text: bytes) -> Iterator[Mutation]:
-    """The legacy tuple form, where the spec defines one (RaffleWinEvent.winners)."""
-    if "LegacyWinnerTuple" not in raw_schemas()[event_type].get("$defs", {}):
+LEGACY_ITEMS: tuple[PathPart, ...] = ("winners",)
+
+
+def _legacy_items(event_type: str) -> tuple[PathPart, ...] | None:
+    """Where the spec defines a legacy tuple form (RaffleWinEvent.winners)."""
+    return LEGACY_ITEMS if "LegacyWinnerTuple" in raw_schemas()[event_type].get("$defs", {}) else None
+
+
+def _legacy(base: Any, items: tuple[PathPart, ...] | None, text: bytes) -> Iterator[Mutation]:
+    if items is None:
         return
     from ._traits import legacy_winner
 
     payload = _copy(text)
-    payload["winners"][0] = legacy_winner(payload["winners"][0])
-    yield Mutation(payload, ExpectedViolation("/winners/0", "legacy_tuple", "winner in the legacy tuple form"))
+    owner = _at(payload, items)
+    owner[0] = legacy_winner(owner[0])
+    yield Mutation(
+        payload, ExpectedViolation(to_pointer((*items, 0)), "legacy_tuple", "winner in the legacy tuple form")
+    )

@@ -95,6 +95,13 @@ def _begin_jackpot_update(ctx: Draft) -> None:
             ctx.end = start + DAY_MS + int(ctx.rng.random() * 60 * DAY_MS)
 
 
+def _listed(ctx: Draft, items: tuple[str, ...]) -> list[str]:
+    """A jackpot's list (its brands, sources, games); in Hypothesis mode a prefix, down to empty."""
+    if ctx.wide:
+        return list(items[: int(ctx.rng.random() * (len(items) + 1))])
+    return list(items)
+
+
 def _status(ctx: Draft) -> str:
     if ctx.start is None:
         return "Pending"
@@ -132,7 +139,8 @@ def _pot_tier(ctx: Draft) -> str:
 
 def _pot_id(ctx: Draft) -> str:
     ids = ctx.jackpot.pot_ids
-    return ids[ctx.index] if ctx.index < len(ids) else pot_id(ctx.rng, _pot_tier(ctx))
+    # A pot beyond the jackpot's own (a count setting asked for more) gets a new id, unique by index.
+    return ids[ctx.index] if ctx.index < len(ids) else f"{pot_id(ctx.rng, _pot_tier(ctx))}{ctx.index}"
 
 
 def _multipliers(ctx: Draft) -> dict[str, float]:
@@ -190,8 +198,8 @@ PRODUCERS: Mapping[str, Mapping[str, Maker]] = {
         "jackpot_type": lambda ctx: ctx.jackpot.jackpot_type,
         "currency": lambda ctx: ctx.currency,
         # pots: sized by the jackpot's tiers, see POT_COUNT below
-        "allowed_brands": lambda ctx: list(ctx.jackpot.brands),
-        "allowed_sources": lambda ctx: list(ctx.jackpot.sources),
+        "allowed_brands": lambda ctx: _listed(ctx, ctx.jackpot.brands),
+        "allowed_sources": lambda ctx: _listed(ctx, ctx.jackpot.sources),
         "status": _status,
         "timestamp_start": lambda ctx: ctx.start,
         "timestamp_end": lambda ctx: ctx.end,
@@ -207,7 +215,7 @@ PRODUCERS: Mapping[str, Mapping[str, Maker]] = {
         "timestamp": lambda ctx: ctx.now,
         "win_pot_id": lambda ctx: pick(ctx.rng, ctx.jackpot.pot_ids),
         "win_withheld": lambda ctx: ctx.chance(0.05),
-        "games_in_jackpot": lambda ctx: list(ctx.jackpot.games),
+        "games_in_jackpot": lambda ctx: _listed(ctx, ctx.jackpot.games),
         "seed": lambda ctx: int(ctx.rng.random() * 4_294_967_296),
         "metadata": lambda ctx: None if ctx.null("metadata", 0.5) else dict(pick(ctx.rng, ctx.pools.metadata)),
     },

@@ -14,8 +14,9 @@ a seed gives the same values on every Python and Faker version.
 from __future__ import annotations
 
 import functools
+import random
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TypeVar
@@ -45,17 +46,71 @@ REFERENCE_RATES: Mapping[str, float] = {
 _REGION_OF_CURRENCY = {"EUR": "eu", "GBP": "uk", "ZAR": "za", "NZD": "nz", "SEK": "se"}
 
 _BRAND_STEMS = (
-    "lucky", "royal", "golden", "star", "spin", "mega", "wild", "jolly", "red", "cosmic",
-    "neon", "magic", "fortune", "diamond", "emerald", "viking", "rocket", "silver", "aurora", "bandit",
+    "lucky",
+    "royal",
+    "golden",
+    "star",
+    "spin",
+    "mega",
+    "wild",
+    "jolly",
+    "red",
+    "cosmic",
+    "neon",
+    "magic",
+    "fortune",
+    "diamond",
+    "emerald",
+    "viking",
+    "rocket",
+    "silver",
+    "aurora",
+    "bandit",
 )
 _BRAND_ENDINGS = ("casino", "bet", "slots", "spins", "play", "vegas", "palace", "win", "jackpots", "games")
 _THEME_WORDS = (
-    "Golden", "Mega", "Lucky", "Wild", "Royal", "Diamond", "Mystic", "Thunder", "Dragon", "Pharaoh",
-    "Viking", "Aztec", "Fortune", "Starlight", "Emerald", "Phoenix", "Jungle", "Pirate", "Cosmic", "Frozen",
+    "Golden",
+    "Mega",
+    "Lucky",
+    "Wild",
+    "Royal",
+    "Diamond",
+    "Mystic",
+    "Thunder",
+    "Dragon",
+    "Pharaoh",
+    "Viking",
+    "Aztec",
+    "Fortune",
+    "Starlight",
+    "Emerald",
+    "Phoenix",
+    "Jungle",
+    "Pirate",
+    "Cosmic",
+    "Frozen",
 )
 _THEME_NOUNS = (
-    "Treasure", "Riches", "Gems", "Gold", "Spins", "Crown", "Vault", "Empire", "Legends", "Fruits",
-    "Wolves", "Temple", "Rush", "Bonanza", "Nights", "Dreams", "Reels", "Eagles", "Pearls", "Kingdom",
+    "Treasure",
+    "Riches",
+    "Gems",
+    "Gold",
+    "Spins",
+    "Crown",
+    "Vault",
+    "Empire",
+    "Legends",
+    "Fruits",
+    "Wolves",
+    "Temple",
+    "Rush",
+    "Bonanza",
+    "Nights",
+    "Dreams",
+    "Reels",
+    "Eagles",
+    "Pearls",
+    "Kingdom",
 )
 JACKPOT_KINDS = {"Jackpot": ("Jackpot", "Drop", "Millions", "Jackpot Network"), "Raffle": ("Raffle", "Prize Draw")}
 _GAME_SUFFIXES = ("", "", "", "-deluxe", "-megaways", "-hold-and-win", "-xmas", "-2")
@@ -66,7 +121,10 @@ POT_TIERS = ("mega", "major", "minor", "mini")
 PROGRESSIVE_TIERS = frozenset({"mega", "major"})
 RAFFLE_TIER = "prize"
 _TIER_VALUES = {
-    "mega": (50_000, 2_500_000), "major": (2_500, 50_000), "minor": (100, 2_500), "mini": (5, 100),
+    "mega": (50_000, 2_500_000),
+    "major": (2_500, 50_000),
+    "minor": (100, 2_500),
+    "mini": (5, 100),
     RAFFLE_TIER: (500, 25_000),
 }
 JACKPOT_STATUSES = ("Active", "Pending", "Closed")
@@ -83,70 +141,70 @@ def listed_currencies() -> tuple[str, ...]:
     return tuple(spec("CurrencyMultipliers").fields["multipliers"].fields)
 
 
-def pick(rng: Any, options: Sequence[T]) -> T:
+def pick(rng: random.Random, options: Sequence[T]) -> T:
     """One of ``options``; ``rng.random()`` keeps it fast and shrinks towards the first."""
     return options[int(rng.random() * len(options))]
 
 
-def token(rng: Any, length: int) -> str:
+def token(rng: random.Random, length: int) -> str:
     return "".join(_ID_ALPHABET[int(rng.random() * 36)] for _ in range(length))
 
 
-def uuid(rng: Any) -> str:
+def uuid(rng: random.Random) -> str:
     text = f"{rng.getrandbits(128):032x}"
     return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{'89ab'[int(text[16], 16) % 4]}{text[17:20]}-{text[20:]}"
 
 
-def money(rng: Any, low: float, high: float) -> float:
+def money(rng: random.Random, low: float, high: float) -> float:
     """An amount with two decimals between ``low`` and ``high``."""
     return round(low + (high - low) * rng.random(), 2)
 
 
-def brand_id(rng: Any, currency: str | None = None) -> str:
+def brand_id(rng: random.Random, currency: str | None = None) -> str:
     name = pick(rng, _BRAND_STEMS) + pick(rng, _BRAND_ENDINGS)
     region = _REGION_OF_CURRENCY.get(currency or "", "")
     return f"{name}-{region}" if region else name
 
 
-def player_id(rng: Any) -> str:
+def player_id(rng: random.Random) -> str:
     return f"plr_{token(rng, 10)}"
 
 
-def ext_player_id(rng: Any) -> str:
+def ext_player_id(rng: random.Random) -> str:
     return str(1_000_000 + int(rng.random() * 98_999_999))
 
 
-def jackpot_name(rng: Any, jackpot_type: str) -> str:
+def jackpot_name(rng: random.Random, jackpot_type: str) -> str:
     kinds = JACKPOT_KINDS.get(jackpot_type, JACKPOT_KINDS["Jackpot"])
     return f"{pick(rng, _THEME_WORDS)} {pick(rng, _THEME_NOUNS)} {pick(rng, kinds)}"
 
 
-def pot_id(rng: Any, tier: str) -> str:
+def pot_id(rng: random.Random, tier: str) -> str:
     return f"pot_{tier}_{token(rng, 4)}"
 
 
-def game_slug(rng: Any) -> str:
+def game_slug(rng: random.Random) -> str:
     return f"{pick(rng, _THEME_WORDS).lower()}-{pick(rng, _THEME_NOUNS).lower()}{pick(rng, _GAME_SUFFIXES)}"
 
 
-def source_id(rng: Any) -> str:
+def source_id(rng: random.Random) -> str:
     return f"{pick(rng, _STUDIOS)}-{pick(rng, _REGIONS)}-{1 + int(rng.random() * 4)}"
 
 
-def gameround_id(rng: Any) -> str:
+def gameround_id(rng: random.Random) -> str:
     return f"gr-{10**11 + int(rng.random() * 9 * 10**11)}"
 
 
-def tx_credit_id(rng: Any) -> str:
+def tx_credit_id(rng: random.Random) -> str:
     return f"txc-{uuid(rng)}"
 
 
-def pot_value(rng: Any, tier: str) -> float:
+def pot_value(rng: random.Random, tier: str) -> float:
     low, high = _TIER_VALUES.get(tier, _TIER_VALUES["minor"])
     return money(rng, low, high)
 
 
-def win_metadata(rng: Any) -> dict[str, Any]:
+def win_metadata(rng: random.Random) -> dict[str, Any]:
     return {
         "round_id": gameround_id(rng),
         "game": game_slug(rng),
@@ -163,8 +221,9 @@ class ThrillPotsProvider(BaseProvider):
     """
 
     @property
-    def _rng(self) -> Any:
-        return self.generator.random
+    def _rng(self) -> random.Random:
+        rng: random.Random = self.generator.random
+        return rng
 
     def currency(self) -> str:
         """One of the currencies the spec's multipliers list (EUR, GBP, ZAR, NZD, SEK)."""
@@ -240,7 +299,7 @@ class ThrillPotsProvider(BaseProvider):
         return win_metadata(self._rng)
 
 
-def jittered_rates(draw: Any) -> dict[str, float]:
+def jittered_rates(draw: Callable[[], float]) -> dict[str, float]:
     """The reference rates, each moved by up to 2%, like another day's rates."""
     return {code: rate if code == "EUR" else rate * (0.98 + 0.04 * draw()) for code, rate in REFERENCE_RATES.items()}
 
@@ -343,7 +402,9 @@ def pools_for(seed: int) -> Pools:
         brand_currency=brand_currency,
         players=tuple(players),
         players_by_brand=by_brand,
-        jackpots=tuple(jackpot("Jackpot", POT_TIERS[: 1 + int(rng.random() * len(POT_TIERS))]) for _ in range(JACKPOTS)),
+        jackpots=tuple(
+            jackpot("Jackpot", POT_TIERS[: 1 + int(rng.random() * len(POT_TIERS))]) for _ in range(JACKPOTS)
+        ),
         raffles=tuple(jackpot("Raffle", (RAFFLE_TIER,)) for _ in range(RAFFLES)),
         multipliers={code: multipliers(code, rates) for code in currencies},
         epoch_ms=fake.timestamp_ms(),

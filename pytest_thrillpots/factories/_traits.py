@@ -40,7 +40,9 @@ class Trait:
         values = {**self.params, **params}
         for key, value in values.items():
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise UnknownTraitError(f"{owner} trait {self.name!r}: {key} must be a whole number >= 0, not {value!r}")
+                raise UnknownTraitError(
+                    f"{owner} trait {self.name!r}: {key} must be a whole number >= 0, not {value!r}"
+                )
         return self.make(**values)
 
 
@@ -67,14 +69,18 @@ _WITHHELD = Trait("withheld", "the win is withheld (win_withheld is true)", lamb
 
 TRAITS: Mapping[str, Mapping[str, Trait]] = {
     "JackpotUpdateEvent": _traits(
-        Trait("raffle", "a raffle (jackpot_type \"Raffle\") with one prize pot", lambda: _values(jackpot_type=RAFFLE_TYPE)),
+        Trait(
+            "raffle", 'a raffle (jackpot_type "Raffle") with one prize pot', lambda: _values(jackpot_type=RAFFLE_TYPE)
+        ),
         Trait("open_ended", "no end (timestamp_end is null)", lambda: Settings(nulls={"timestamp_end": True})),
         Trait(
-            "not_started", "not started yet (timestamp_start is null, status \"Pending\")",
+            "not_started",
+            'not started yet (timestamp_start is null, status "Pending")',
             lambda: Settings(nulls={"timestamp_start": True}),
         ),
         Trait(
-            "ended", "ended before its last update (status \"Closed\")",
+            "ended",
+            'ended before its last update (status "Closed")',
             lambda: Settings(nulls={"timestamp_start": False, "timestamp_end": False}, flags=frozenset({"ended"})),
         ),
     ),
@@ -82,9 +88,7 @@ TRAITS: Mapping[str, Mapping[str, Trait]] = {
         _WITHHELD,
         Trait("with_metadata", "metadata is an object", lambda: Settings(nulls={"metadata": False})),
         Trait("without_metadata", "metadata is null", lambda: Settings(nulls={"metadata": True})),
-        Trait(
-            "community", "n community winners", lambda n: Settings(counts={"community_winners": n}), {"n": 3}
-        ),
+        Trait("community", "n community winners", lambda n: Settings(counts={"community_winners": n}), {"n": 3}),
     ),
     "RaffleWinEvent": _traits(
         _WITHHELD,
@@ -99,7 +103,8 @@ TRAITS: Mapping[str, Mapping[str, Trait]] = {
     "OptInEvent": _traits(
         Trait("opted_out", "the player opted out (opted_in is false)", lambda: _values(opted_in=False)),
         Trait(
-            "no_contributions", "nothing contributed yet",
+            "no_contributions",
+            "nothing contributed yet",
             lambda: _values(contribution_count=0, contribution_value=0),
         ),
     ),

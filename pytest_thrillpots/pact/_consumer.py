@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .._errors import PactDefinitionError, did_you_mean
+from .._coverage import payload_paths, record_pinned
+from .._errors import PactDefinitionError, ThrillpotsError, did_you_mean
 from .._spec import spec
 from ._interactions import CONTENT_TYPE, Interaction, derive
 
@@ -27,7 +28,7 @@ class PactRecorder:
     """Every interaction the session's tests delivered, by consumer and provider."""
 
     def __init__(self) -> None:
-        self.pacts: dict[tuple[str, str], dict[tuple[str, str], Interaction]] = {}
+        self.pacts: dict[tuple[str, str], dict[str, Interaction]] = {}
 
     def add(self, consumer: str, provider: str, interactions: Iterable[Interaction]) -> None:
         pact = self.pacts.setdefault((consumer, provider), {})
@@ -51,7 +52,7 @@ class PactRecorder:
             self.add(entry["consumer"], entry["provider"], map(Interaction.from_json, entry["interactions"]))
 
     def write(self, directory: Path) -> list[tuple[Path, int]]:
-        """Write each pact file (replacing the previous one); return the files and their sizes."""
+        """Write each pact file (replacing the previous one); return each file and its interaction count."""
         written = []
         for (consumer, provider), pact in sorted(self.pacts.items()):
             handle = new_pact(consumer, provider, sorted(pact.values(), key=Interaction.key))
@@ -124,14 +125,18 @@ class ConsumerPact:
         Returns the example event the handler will receive (the first one, when a nullable
         object such as ``metadata`` splits the expectation into a null and a present message).
         """
-        interactions = derive(
-            event_type,
-            description,
-            fields=fields,
-            given=given,
-            pins=pins,
-            seed_words=(self.consumer, self.provider),
-        )
+        __tracebackhide__ = True  # a bad expectation is the caller's line, not the helper's
+        try:
+            interactions = derive(
+                event_type,
+                description,
+                fields=fields,
+                given=given,
+                pins=pins,
+                seed_words=(self.consumer, self.provider),
+            )
+        except ThrillpotsError as exc:
+            raise exc.with_traceback(None) from None
         taken = {i.description for i in (*self.pending, *self.delivered)}
         for interaction in interactions:
             if interaction.description in taken:
@@ -139,6 +144,7 @@ class ConsumerPact:
                     f"this test already expects {interaction.description!r}: give each expectation its own description"
                 )
         self.pending.extend(interactions)
+        record_pinned(event_type, (path for i in interactions for path in payload_paths(i.body)))
         example: dict[str, Any] = interactions[-1].body
         return example
 
@@ -149,6 +155,7 @@ class ConsumerPact:
         the fields it declared. A handler that raises fails the test, naming the message, and a
         ``KeyError`` for a field of the event that was not declared says to add it to ``fields``.
         """
+        __tracebackhide__ = True
         if not callable(handler):
             raise TypeError(f"verify() takes the consumer's message handler (a callable), not {type(handler).__name__}")
         if not self.pending:

@@ -59,9 +59,9 @@ class Interaction:
     def metadata(self) -> dict[str, object]:
         return {EVENT_TYPE_METADATA: self.event_type}
 
-    def key(self) -> tuple[str, str]:
-        """What makes two interactions of one pact the same one: description and states."""
-        return self.description, json.dumps(self.states, sort_keys=True)
+    def key(self) -> str:
+        """What makes two interactions of one pact the same one: pact-python keys them by description."""
+        return self.description
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from .._assertions import _ABSENT, _dig, render_value, violation_lines
-from .._errors import PactVerificationError, did_you_mean
+from .._errors import PactVerificationError
 from .._paths import PathPart, parse_human, to_human, to_pointer
 from .._spec import EVENT_TYPES, check_event_type, lookup
 from .._validate import Rule, Violation, describe_value
@@ -177,7 +177,7 @@ class _MessageServer(HTTPServer):
             known = ", ".join(self.producer) or "none"
             sent.failure = [
                 f"no producer for {event_type}: add {event_type!r}: <function building it> to "
-                f"verify_pacts(producer=...) (it has: {known})" + did_you_mean(event_type, self.producer)
+                f"verify_pacts(producer=...) (it has: {known})"
             ]
             return sent
         states = {s["name"]: dict(s.get("params") or {}) for s in provider_states}
@@ -314,6 +314,7 @@ def verify_pacts(
     Raises ``AssertionError`` naming, for each failing interaction, the consumer, the
     description, and each path with what was expected and what was sent.
     """
+    __tracebackhide__ = True  # a failure is the producer's, not this helper's
     if not isinstance(producer, Mapping) or not producer:
         raise TypeError("verify_pacts() takes producer={event type: function}, e.g. {'WinEvent': build_win_event}")
     for event_type, build in producer.items():
@@ -353,13 +354,14 @@ def verify_pacts(
             # pact-python says only "Failed to execute verifier"; the details are in its results.
             failed = True
         results = verifier.results
-        output = verifier.output(strip_ansi=True)
+        output = str(verifier.output(strip_ansi=True))
     return _report(results, output, server.sent, provider, failed)
 
 
 def _report(
     results: Mapping[str, Any], output: str, sent: Mapping[str, _Sent], provider: str, failed: bool
 ) -> VerificationResult:
+    __tracebackhide__ = True
     interactions = tuple(
         InteractionResult(
             consumer=r.get("consumer", "?"),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pytest_thrillpots import assert_valid, verify_pacts
 from thrillpots_producer.pact_provider import PRODUCER, STATES, a_running_jackpot_with_pots
+
+from pytest_thrillpots import assert_valid, verify_pacts
 
 
 def test_the_producer_honours_every_consumer_pact():

@@ -1,0 +1,292 @@
+"""Write realistic, valid sample events from the factories.
+
+One event is written as pretty JSON, several as NDJSON (one event per line); --format
+chooses. The same --seed gives the same bytes. Every event written validates against the
+spec (strict); a --set that would make one invalid is an error.
+
+  thrillpots sample WinEvent --seed 42
+  thrillpots sample WinEvent -n 100 --trait withheld --set jackpot_currency='"GBP"'
+  thrillpots sample --all --coverage -n 2 --seed 7 --output events.ndjson
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from ._errors import ThrillpotsError
+from ._paths import PathPart, parse_human
+from ._seed import parse_seed, random_seed
+from ._spec import EVENT_TYPES
+
+PROGRESS_FROM = 10_000
+"""Draw a progress line (on a terminal) only for runs of at least this many events."""
+CHUNK = 1_000
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("event", nargs="?", metavar="EVENT", help="the event (or structure) to write, e.g. WinEvent")
+    parser.add_argument("--all", action="store_true", help="write every event type, in the spec's order")
+    parser.add_argument("-n", dest="count", type=int, default=1, metavar="N", help="events per type (default: 1)")
+    parser.add_argument(
+        "--seed", default=None, metavar="S", help="the seed: the same seed writes the same bytes (default: random)"
+    )
+    parser.add_argument(
+        "--trait",
+        dest="traits",
+        action="append",
+        default=[],
+        metavar="NAME[:K=V,...]",
+        help="apply a trait (repeatable), e.g. withheld or community:n=5",
+    )
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="PATH=JSON",
+        help="set a field (repeatable): currency_multipliers.base_currency='\"GBP\"' or "
+        "community_winners[0].win_amount=10; a value that is not JSON is taken as a string",
+    )
+    parser.add_argument(
+        "--coverage",
+        action="store_true",
+        help="first write each type's coverage events (every nullable field null and set, every enum "
+        "value, empty and non-empty arrays); they ignore --trait and --set",
+    )
+    parser.add_argument(
+        "--format", choices=("json", "ndjson"), default=None, help="default: json for one event, else ndjson"
+    )
+    parser.add_argument("--output", "-o", default=None, metavar="FILE", help="write to FILE (default: standard output)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from .cli import EXIT_OK, UsageError
+
+    names = _names(args)
+    if args.count < 0:
+        raise UsageError(f"-n takes a number of events >= 0, not {args.count}")
+    if args.coverage and (args.traits or args.sets):
+        raise UsageError("--coverage events take every branch on their own; use them without --trait and --set")
+    chosen = _seed_of(args.seed)
+    seed = chosen if chosen is not None else random_seed()
+    plans = _plans(names, seed, [_parse_trait(t) for t in args.traits], [_parse_set(s) for s in args.sets])
+    if args.coverage:
+        for plan in plans:
+            plan.coverage = plan.factory.coverage()
+    if chosen is None:
+        print(f"thrillpots: seed {seed} (pass --seed {seed} for the same events)", file=sys.stderr)
+    total = sum(len(p.coverage) for p in plans) + args.count * len(plans)
+    pretty = (args.format or ("json" if total == 1 else "ndjson")) == "json"
+    with _output(args.output) as out:
+        _write(out, _events(plans, args.count, total), pretty=pretty, single=total == 1)
+    return EXIT_OK
+
+
+def _names(args: argparse.Namespace) -> list[str]:
+    from .cli import UsageError
+    from .factories import FACTORIES, factory_for
+
+    if args.all and args.event:
+        raise UsageError(f"name an EVENT or use --all, not both (got {args.event!r} and --all)")
+    if args.all:
+        return list(EVENT_TYPES)
+    if not args.event:
+        raise UsageError(f"name an EVENT ({', '.join(FACTORIES)}) or use --all")
+    try:
+        return [factory_for(args.event).name]
+    except ThrillpotsError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _seed_of(text: str | None) -> int | None:
+    """The seed given, or None for a random one."""
+    from .cli import UsageError
+
+    if text is not None:
+        try:
+            seed = parse_seed(text)
+        except ValueError as exc:
+            raise UsageError(f"--seed: {exc}") from None
+        return seed
+    return None
+
+
+def _parse_trait(text: str) -> tuple[str, dict[str, int]]:
+    from .cli import UsageError
+
+    name, _, rest = text.partition(":")
+    params: dict[str, int] = {}
+    for pair in filter(None, rest.split(",")):
+        key, sep, value = pair.partition("=")
+        try:
+            params[key.strip()] = int(value)
+        except ValueError:
+            raise UsageError(f"--trait {text}: write parameters as NAME:KEY=NUMBER, e.g. community:n=5") from None
+        if not sep:
+            raise UsageError(f"--trait {text}: write parameters as NAME:KEY=NUMBER, e.g. community:n=5")
+    return name.strip(), params
+
+
+def _parse_set(text: str) -> tuple[str, tuple[PathPart, ...], Any]:
+    from .cli import UsageError
+
+    path, sep, raw = text.partition("=")
+    if not sep or not path:
+        raise UsageError(f"--set {text}: write it as PATH=JSON, e.g. jackpot_currency='\"GBP\"' or seed=7")
+    from .factories._engine import override_parts
+
+    try:
+        parts = override_parts(path) if "__" in path else tuple(parse_human(path))
+    except ValueError as exc:
+        raise UsageError(f"--set {text}: {exc}") from None
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        value = raw
+    return path, parts, value
+
+
+class _Plan:
+    def __init__(self, name: str, factory: Any, overrides: dict[str, Any], coverage: list[dict[str, Any]]) -> None:
+        self.name, self.factory, self.overrides, self.coverage = name, factory, overrides, coverage
+
+
+def _plans(
+    names: list[str],
+    seed: int,
+    traits: list[tuple[str, dict[str, int]]],
+    sets: list[tuple[str, tuple[PathPart, ...], Any]],
+) -> list[_Plan]:
+    from .cli import UsageError
+    from .factories import factory_for
+    from .factories._engine import check_override, override_spelling
+
+    plans = []
+    used_traits: set[str] = set()
+    used_sets: dict[str, str] = {}
+    for name in names:
+        factory: Any = factory_for(name).seeded(seed)
+        for trait, params in traits:
+            if trait in factory.traits or len(names) == 1:
+                try:
+                    factory = factory.trait(trait, **params)
+                except ThrillpotsError as exc:
+                    raise UsageError(f"--trait {trait}: {exc}") from None
+                used_traits.add(trait)
+        overrides: dict[str, Any] = {}
+        for text, parts, value in sets:
+            try:
+                check_override(name, parts, text)
+            except ThrillpotsError as exc:
+                used_sets.setdefault(text, str(exc))
+                if len(names) == 1:
+                    raise UsageError(f"--set {text}: {exc}") from None
+                continue
+            used_sets[text] = ""
+            overrides[override_spelling(parts)] = value
+        plans.append(_Plan(name, factory, overrides, []))
+    _check_all_used(names, traits, used_traits, used_sets)
+    return plans
+
+
+def _check_all_used(
+    names: list[str], traits: list[tuple[str, dict[str, int]]], used_traits: set[str], used_sets: dict[str, str]
+) -> None:
+    from .cli import UsageError
+    from .factories._traits import TRAITS
+
+    for trait, _ in traits:
+        if trait not in used_traits:
+            offered = "; ".join(f"{n}: {', '.join(t.signature for t in TRAITS[n].values()) or 'none'}" for n in names)
+            raise UsageError(f"--trait {trait}: no event type here has it (traits: {offered})")
+    for text, problem in used_sets.items():
+        if problem:
+            raise UsageError(f"--set {text}: no event type here has that field ({problem})")
+
+
+def _events(plans: list[_Plan], count: int, total: int) -> Iterator[dict[str, Any]]:
+    from ._progress import Progress
+    from ._validate import validate
+    from .cli import UsageError
+
+    progress = Progress("generated", "events", total)
+    progress.enabled = progress.enabled and total >= PROGRESS_FROM
+    for plan in plans:
+        chunks = [plan.coverage] if plan.coverage else []
+        remaining = count
+        while remaining or chunks:
+            if chunks:
+                events = chunks.pop()
+            else:
+                events = plan.factory.batch(min(remaining, CHUNK), **plan.overrides)
+                remaining -= len(events)
+            for event in events:
+                if plan.name in EVENT_TYPES:
+                    violations = validate(
+                        event, plan.name, strict=True, allow_legacy_winners=plan.factory.legacy_winners
+                    )
+                    if violations:
+                        details = "; ".join(str(v) for v in violations[:3])
+                        raise UsageError(f"--set makes the {plan.name} invalid: {details}")
+                yield event
+            progress.tick(len(events))
+    progress.done()
+
+
+def _write(out: IO[bytes], events: Iterator[dict[str, Any]], *, pretty: bool, single: bool) -> None:
+    if pretty and single:
+        for event in events:
+            out.write(orjson.dumps(event, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    if pretty:
+        out.write(b"[\n")
+        first = True
+        for event in events:
+            text = orjson.dumps(event, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  ")
+            out.write((b"  " if first else b",\n  ") + text)
+            first = False
+        out.write(b"\n]\n" if not first else b"]\n")
+        return
+    for event in events:
+        out.write(orjson.dumps(event) + b"\n")
+
+
+class _output:
+    """Standard output, or FILE written whole: a failed run leaves the old FILE as it was."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = Path(path) if path else None
+        self.temp: Path | None = None
+        self.stream: IO[bytes] | None = None
+
+    def __enter__(self) -> IO[bytes]:
+        from .cli import UsageError
+
+        if self.path is None:
+            return sys.stdout.buffer
+        directory = self.path.parent if str(self.path.parent) else Path(".")
+        try:
+            handle, name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=directory)
+        except OSError as exc:
+            raise UsageError(f"--output {self.path}: cannot write there ({exc.strerror or exc})") from None
+        self.temp = Path(name)
+        self.stream = os.fdopen(handle, "wb")
+        return self.stream
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        if self.stream is None or self.temp is None or self.path is None:
+            sys.stdout.buffer.flush()
+            return
+        self.stream.close()
+        if error is None:
+            os.replace(self.temp, self.path)
+        else:
+            self.temp.unlink(missing_ok=True)

@@ -1,0 +1,261 @@
+"""verify_pacts: the producer's real code against every pact, with readable failures."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_thrillpots import (
+    PactBroker,
+    PactVerificationError,
+    PublishResults,
+    UnknownEventTypeError,
+    verify_pacts,
+)
+from pytest_thrillpots.pact import ConsumerPact
+
+PAYOUT = {"player_id": "p-2", "brand_id": "brand-7", "currency": "EUR", "win_amount": 12.5}
+
+
+def _win(**changes: Any) -> dict[str, Any]:
+    event = {"player_id": "p-1", "brand_id": "brand-7", "community_winners": [dict(PAYOUT)], "metadata": None}
+    event.update(changes)
+    return event
+
+
+@pytest.fixture
+def pacts(tmp_path: Path) -> Path:
+    """A wallet pact: a win with brand and community winners read, given a parametrised state."""
+    wallet = ConsumerPact("wallet")
+    wallet.expects(
+        "WinEvent",
+        "a progressive jackpot win",
+        given={"a progressive jackpot win": {"pot": "mega"}},
+        fields=["player_id", "community_winners[*].win_amount", "community_winners[*].currency"],
+        brand_id="brand-7",
+    )
+    wallet.verify(lambda event: None)
+    crm = ConsumerPact("crm", recorder=wallet.recorder)
+    crm.expects("OptInEvent", "an opt-in", given="a player opted in", fields=["opted_in"])
+    crm.verify(lambda event: None)
+    wallet.recorder.write(tmp_path)
+    return tmp_path
+
+
+def _opt_in(description: str, states: dict[str, Any]) -> dict[str, Any]:
+    return {"opted_in": True, "player_id": "p-1"}
+
+
+def test_a_producer_honouring_every_pact_passes(pacts: Path) -> None:
+    seen: list[tuple[str, dict[str, Any]]] = []
+
+    def win(description: str, states: dict[str, Any]) -> dict[str, Any]:
+        seen.append((description, states))
+        return _win()
+
+    result = verify_pacts({"WinEvent": win, "OptInEvent": _opt_in}, sources=pacts)
+    assert result.consumers == ["crm", "wallet"]
+    assert [(i.consumer, i.description, i.passed) for i in result.interactions] == [
+        ("crm", "OptInEvent: an opt-in", True),
+        ("wallet", "WinEvent: a progressive jackpot win", True),
+    ]
+    # the state's name and parameters reach the producer; the description is the consumer's
+    assert seen == [("a progressive jackpot win", {"a progressive jackpot win": {"pot": "mega"}})]
+
+
+def test_a_failure_names_consumer_description_path_expected_and_actual(pacts: Path) -> None:
+    def win(description: str, states: dict[str, Any]) -> dict[str, Any]:
+        return _win(brand_id="brand-1", player_id=None, community_winners=[{"currency": "EUR", "win_amount": "12.50"}])
+
+    with pytest.raises(AssertionError) as failure:
+        verify_pacts({"WinEvent": win, "OptInEvent": _opt_in}, sources=pacts)
+    assert str(failure.value) == "\n".join(
+        [
+            "Pact verification of thrillpots failed: 1 of 2 interactions",
+            "",
+            "wallet: 'WinEvent: a progressive jackpot win' (given a progressive jackpot win)",
+            '  brand_id: expected the pinned value "brand-7", got string "brand-1" [enum]',
+            '  community_winners[0].win_amount: expected number, got string "12.50" [type]',
+            "  player_id: expected string, got null [null]",
+        ]
+    )
+
+
+def test_a_missing_field_is_named_with_its_path(pacts: Path) -> None:
+    def win(description: str, states: dict[str, Any]) -> dict[str, Any]:
+        return _win(community_winners=[{"currency": "EUR"}, {"currency": "EUR", "win_amount": 1}])
+
+    with pytest.raises(AssertionError, match=r"\n  community_winners\[0\]\.win_amount: required field 'win_amount' "
+                       r"is missing \(expected number\) \[missing\]$"):
+        verify_pacts({"WinEvent": win, "OptInEvent": _opt_in}, sources=pacts)
+
+
+def test_a_producer_that_raises_shows_its_own_traceback(pacts: Path) -> None:
+    def build_the_win(description: str, states: dict[str, Any]) -> dict[str, Any]:
+        raise LookupError("no jackpot 'mega' in the catalogue")
+
+    with pytest.raises(AssertionError) as failure:
+        verify_pacts({"WinEvent": build_the_win, "OptInEvent": _opt_in}, sources=pacts)
+    message = str(failure.value)
+    assert "wallet: 'WinEvent: a progressive jackpot win' (given a progressive jackpot win)\n  the WinEvent producer raised:\n" in message
+    assert "in build_the_win\n" in message
+    assert message.endswith("LookupError: no jackpot 'mega' in the catalogue")
+
+
+def test_a_failing_state_handler_fails_at_once_naming_the_state(pacts: Path) -> None:
+    def broken_catalogue(params: dict[str, Any]) -> None:
+        raise ConnectionError("catalogue database is down")
+
+    started = time.perf_counter()
+    with pytest.raises(AssertionError) as failure:
+        verify_pacts(
+            {"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in},
+            sources=pacts,
+            states={"a progressive jackpot win": broken_catalogue},
+        )
+    assert time.perf_counter() - started < 5  # the verifier's own retries take about 128 s
+    message = str(failure.value)
+    assert "\n  the handler of provider state 'a progressive jackpot win' {\"pot\":\"mega\"} raised:\n" in message
+    assert message.endswith("ConnectionError: catalogue database is down")
+
+
+def test_a_state_handler_sets_up_and_tears_down_around_the_message(pacts: Path) -> None:
+    catalogue: dict[str, str] = {}
+    log: list[str] = []
+
+    def a_jackpot(params: dict[str, Any]) -> Iterator[None]:
+        catalogue["jackpot"] = params["pot"]
+        yield
+        log.append(f"teardown {catalogue.pop('jackpot')}")
+
+    def win(description: str, states: dict[str, Any]) -> dict[str, Any]:
+        log.append(f"built with {catalogue['jackpot']}")
+        return _win()
+
+    verify_pacts(
+        {"WinEvent": win, "OptInEvent": _opt_in}, sources=pacts, states={"a progressive jackpot win": a_jackpot}
+    )
+    assert log == ["built with mega", "teardown mega"] and not catalogue
+
+
+def test_an_event_type_without_a_producer_fails_its_interactions(pacts: Path) -> None:
+    with pytest.raises(AssertionError) as failure:
+        verify_pacts({"WinEvent": lambda d, s: _win()}, sources=pacts)
+    assert str(failure.value).endswith(
+        "crm: 'OptInEvent: an opt-in' (given a player opted in)\n"
+        "  no producer for OptInEvent: add 'OptInEvent': <function building it> to verify_pacts(producer=...) "
+        "(it has: WinEvent)"
+    )
+
+
+def test_a_producer_returning_no_dict_is_named(pacts: Path) -> None:
+    with pytest.raises(AssertionError, match=r"  the OptInEvent producer returned list, not the event as a dict$"):
+        verify_pacts({"WinEvent": lambda d, s: _win(), "OptInEvent": lambda d, s: []}, sources=pacts)
+
+
+def test_a_misspelt_event_type_is_refused_before_verifying(pacts: Path) -> None:
+    with pytest.raises(UnknownEventTypeError, match=r"unknown event type 'WinEvnt'.* Did you mean 'WinEvent'"):
+        verify_pacts({"WinEvnt": lambda d, s: _win()}, sources=pacts)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"sources": "empty"}, "no pact files in {tmp}/empty/: run the consumers' tests first"),
+        ({"sources": "nowhere.json"}, "pact source '{tmp}/nowhere.json' is neither a pact file nor a directory of pact files"),
+        (
+            {"sources": ".", "publish": PublishResults("abc123")},
+            "publish= sends verification results to a Pact Broker: give broker=PactBroker(...) too",
+        ),
+        ({"broker": PactBroker(url=None)}, "no Pact Broker URL: set PACT_BROKER_BASE_URL or pass PactBroker(url='https://...')"),
+    ],
+)
+def test_a_verification_that_cannot_run_says_why(tmp_path: Path, kwargs: dict[str, Any], message: str) -> None:
+    (tmp_path / "empty").mkdir()
+    if isinstance(kwargs.get("sources"), str):
+        kwargs["sources"] = str(tmp_path / kwargs["sources"])
+    with pytest.raises(PactVerificationError) as error:
+        verify_pacts({"WinEvent": lambda d, s: _win()}, **kwargs)
+    assert str(error.value).startswith(message.format(tmp=tmp_path))
+
+
+class _FfiSpy:
+    """Records the calls pact-python makes into the Pact core for the broker and publishing."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import pact.verifier
+
+        self.calls: dict[str, tuple[Any, ...]] = {}
+        for name in ("verifier_broker_source_with_selectors", "verifier_set_publish_options"):
+            monkeypatch.setattr(pact.verifier.pact_ffi, name, self._recorder(name))
+
+    def _recorder(self, name: str) -> Any:
+        def record(*args: Any) -> None:
+            self.calls[name] = args[1:]  # without the verifier handle
+
+        return record
+
+
+def test_broker_and_publish_settings_reach_pact_python(pacts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spy = _FfiSpy(monkeypatch)
+    verify_pacts(
+        {"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in},
+        sources=pacts,
+        broker=PactBroker(
+            url="https://broker.example",
+            token="s3cret",
+            selectors=[{"main_branch": True}, {"deployed_or_released": True}, {"branch": "feat-x", "consumer": "crm"}],
+            include_wip_since="2026-01-15",
+            provider_branch="main",
+        ),
+        publish=PublishResults("abc123", branch="main", build_url="https://ci.example/1", tags=["prod"]),
+    )
+    assert spy.calls["verifier_broker_source_with_selectors"] == (
+        "https://broker.example",
+        None,
+        None,
+        "s3cret",
+        True,
+        date(2026, 1, 15),
+        [],
+        "main",
+        ['{"mainBranch": true}', '{"deployedOrReleased": true}', '{"consumer": "crm", "branch": "feat-x"}'],
+        [],
+    )
+    assert spy.calls["verifier_set_publish_options"] == ("abc123", "https://ci.example/1", ["prod"], "main")
+
+
+def test_the_broker_settings_default_to_the_standard_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PACT_BROKER_BASE_URL", "https://broker.example")
+    monkeypatch.setenv("PACT_BROKER_USERNAME", "ci")
+    monkeypatch.setenv("PACT_BROKER_PASSWORD", "pw")
+    monkeypatch.delenv("PACT_BROKER_TOKEN", raising=False)
+    broker = PactBroker()
+    assert (broker.url, broker.username, broker.password, broker.token) == ("https://broker.example", "ci", "pw", None)
+    assert broker.include_pending and broker.include_wip_since is None
+    assert "pw" not in repr(broker)
+
+
+def test_the_sources_default_to_the_session_pact_directory(pytester: pytest.Pytester, pacts: Path) -> None:
+    pytester.makepyfile(
+        test_provider="""
+        from pytest_thrillpots import verify_pacts
+
+        def test_verify():
+            result = verify_pacts({
+                "WinEvent": lambda description, states: {
+                    "player_id": "p", "brand_id": "brand-7",
+                    "community_winners": [{"currency": "EUR", "win_amount": 1}],
+                },
+                "OptInEvent": lambda description, states: {"opted_in": False},
+            })
+            assert result.consumers == ["crm", "wallet"]
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", f"--thrillpots-pact-dir={pacts}")
+    result.assert_outcomes(passed=1)
