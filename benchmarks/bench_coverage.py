@@ -19,8 +19,8 @@ EVENT = {
         {"player_id": f"p-{i}", "brand_id": "b-1", "currency": "EUR", "win_amount": 10.5} for i in range(5)
     ],
 }
-ROUNDS = 25
-CALLS = 20_000
+ROUNDS = 61
+CALLS = 5_000
 
 
 NAMESPACE = {"EVENT": EVENT, "_coverage": _coverage, "assert_events_equal": assert_events_equal, "validate": validate}

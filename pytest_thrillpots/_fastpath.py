@@ -14,15 +14,18 @@ checks that against the reference `jsonschema` for generated events.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
-from typing import Any, Literal, Optional
+from typing import Any, Literal, NamedTuple, Optional
 
 import msgspec
 
 from ._paths import PathPart
 from ._spec import Node, spec
 
-FastCheck = Callable[[bytes | bytearray | memoryview | str], bool]
+FastCheck = Callable[[bytes | bytearray | memoryview | str], "str | None"]
+"""None for a valid event, else msgspec's words for the first problem it met."""
+_UNLOCATED = "a listed key of an open map is missing"
 
 
 class _Unsupported(Exception):
@@ -31,7 +34,7 @@ class _Unsupported(Exception):
 
 @functools.cache
 def fast_check(event_type: str, strict: bool) -> FastCheck | None:
-    """A check that returns True only for JSON text holding a valid ``event_type``; None if unavailable."""
+    """A check that returns None only for JSON text holding a valid ``event_type``; None if unavailable."""
     open_maps: list[tuple[tuple[PathPart, ...], frozenset[str]]] = []
     try:
         root = _typed(spec(event_type), strict, (), open_maps)
@@ -39,12 +42,14 @@ def fast_check(event_type: str, strict: bool) -> FastCheck | None:
         return None
     decoder = msgspec.json.Decoder(root)
 
-    def check(text: bytes | bytearray | memoryview | str) -> bool:
+    def check(text: bytes | bytearray | memoryview | str) -> str | None:
         try:
             decoded = decoder.decode(text)
-        except (msgspec.MsgspecError, RecursionError):
-            return False
-        return all(_has_keys(decoded, path, required) for path, required in open_maps)
+        except (msgspec.MsgspecError, RecursionError) as exc:
+            return str(exc)
+        if all(_has_keys(decoded, path, required) for path, required in open_maps):
+            return None
+        return _UNLOCATED
 
     return check
 
@@ -82,9 +87,63 @@ def _signature(node: Node) -> tuple[Any, ...]:
     return (node.kind, node.nullable, node.enum)
 
 
+_AT = re.compile(r"(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?\Z", re.S)
+_STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+_FIELD = re.compile(r"Object (?P<kind>missing required|contains unknown) field `(?P<name>.*)`\Z", re.S)
+_GOT = re.compile(r"Expected `[^`]*`, got `(?P<got>\w+)`\Z|Invalid enum value (?P<enum>.*)\Z", re.S)
+JSON_KINDS = {"str": str, "int": (int, float), "float": (int, float), "bool": bool, "null": type(None)}
+JSON_KINDS |= {"array": list, "object": dict}
+
+
+class Problem(NamedTuple):
+    """The first problem msgspec met, where it is: ``kind`` is missing, unknown_field or value."""
+
+    parts: list[PathPart]
+    kind: str
+    name: str = ""
+    got: Any = None
+    """For a value: the Python types msgspec saw there (a check that both parsers saw the same)."""
+
+
+def locate(problem: str) -> Problem | None:
+    """msgspec's message read back as a path and a kind; None when it does not say exactly where."""
+    match = _AT.match(problem)
+    if match is None:  # pragma: no cover - the pattern matches any text
+        return None
+    parts: list[PathPart] = []
+    path = match["path"] or ""
+    position = 0
+    while position < len(path):
+        step = _STEP.match(path, position)
+        if step is None:
+            return None  # a map key (`[...]`) or a name msgspec does not spell out
+        parts.append(step[1] if step[1] is not None else int(step[2]))
+        position = step.end()
+    what = match["what"]
+    field = _FIELD.match(what)
+    if field is not None:
+        return Problem(parts, "missing" if field["kind"] == "missing required" else "unknown_field", field["name"])
+    got = _GOT.match(what)
+    if got is None:
+        return None
+    return Problem(parts, "value", got=str if got["enum"] is not None else JSON_KINDS.get(got["got"]))
+
+
+@functools.cache
+def sample(node: Node) -> Any:
+    """A value valid for ``node`` in strict mode: the stand-in that repairs one problem."""
+    if node.nullable:
+        return None
+    if node.enum is not None:
+        return node.enum[0]
+    if node.kind == "object":
+        return {name: sample(child) for name, child in node.fields.items()}
+    return {"string": "", "number": 0, "boolean": False, "array": []}[node.kind]
+
+
 def _has_keys(value: Any, path: tuple[PathPart, ...], required: frozenset[str]) -> bool:
     if not path:
-        return required <= value.keys()
+        return bool(required <= value.keys())
     head, rest = path[0], path[1:]
     if head == "*":
         return all(_has_keys(item, rest, required) for item in value)

@@ -18,7 +18,7 @@ import jsonschema_rs
 import orjson
 
 from . import _coverage
-from ._fastpath import fast_check
+from ._fastpath import fast_check, locate, sample
 from ._paths import PathPart, to_human, to_pointer
 from ._spec import (
     EVENT_TYPES,
@@ -143,20 +143,26 @@ def validate(
     validator = _validator(event_type, strict, allow_legacy_winners)
     if _coverage.RECORDER is not None:
         _coverage.RECORDER.count_validated(event_type)
-    rejected_by_fast_path = False
+    problem: str | None = None
     if isinstance(payload, (bytes, bytearray, memoryview, str)):
         fast = None if allow_legacy_winners or semantic else fast_check(event_type, strict)
         if fast is not None:
-            if fast(payload):
+            problem = fast(payload)
+            if problem is None:
                 return []
-            rejected_by_fast_path = True
+        text = payload
         try:
-            payload = orjson.loads(payload)
+            payload = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
             return [json_violation(exc)]
+        if problem is not None:
+            only = _only_violation(validator, payload, event_type, problem)
+            if only is not None:
+                return only
+            payload = orjson.loads(text)  # afresh: the attempt above changed it
     try:
         # Once the fast path said no, go straight to the details: an empty list then means it was unsure.
-        if not rejected_by_fast_path and validator.is_valid(payload):
+        if problem is None and validator.is_valid(payload):
             return _conventions(payload, event_type) if semantic else []
         found = _explain(validator, payload, event_type, allow_legacy_winners)
         return [*found, *_conventions(payload, event_type)] if semantic else found
@@ -166,6 +172,53 @@ def validate(
             f"validate() takes parsed JSON (dict, list, str, int, float, bool, None) or JSON text; "
             f"the payload holds a value JSON cannot represent ({exc})"
         ) from None
+
+
+def _only_violation(validator: Any, payload: Any, event_type: str, problem: str) -> list[Violation] | None:
+    """The payload's one violation, when the fast path's first problem is the only one; else None.
+
+    Most invalid events break one rule. The engine's error list is the costly part of explaining
+    them, so: describe the problem msgspec located, put a valid stand-in there, and ask the engine
+    the cheap question. Valid now means that was the only violation; anything else (several
+    problems, a place msgspec cannot name, a duplicate key parsed two ways) gets the full list.
+    """
+    located = locate(problem)
+    if located is None:
+        return None
+    parts, kind, name = located.parts, located.kind, located.name
+    if kind == "value" and not parts:
+        return [_type_violation([], payload, [], event_type, False)] if _saw(payload, located.got) else None
+    container: Any = _value_at(payload, parts if kind != "value" else parts[:-1])
+    if kind == "missing":
+        node = lookup(event_type, [*parts, name])
+        if not isinstance(container, dict) or name in container or node is None:
+            return None
+        violation = _missing_violation(event_type, [*parts, name])
+        container[name] = sample(node)
+    elif kind == "unknown_field":
+        if not isinstance(container, dict) or name not in container:
+            return None
+        violation = _unknown_violation(event_type, parts, name, container.pop(name))
+    else:
+        key, node = parts[-1], lookup(event_type, parts)
+        held = isinstance(container, dict) and key in container
+        held = held or (isinstance(container, list) and isinstance(key, int) and key < len(container))
+        if not held or node is None or not _saw(container[key], located.got):
+            return None
+        value = container[key]
+        if node.enum is not None and isinstance(value, str):
+            violation = _enum_violation(parts, node.enum, value)
+        else:
+            violation = _type_violation(parts, value, [], event_type, False)
+        container[key] = sample(node)
+    return [violation] if validator.is_valid(payload) else None
+
+
+def _saw(value: object, kinds: Any) -> bool:
+    """Whether orjson parsed the kind of value msgspec met (they differ only on duplicate keys)."""
+    if kinds is None:
+        return False
+    return kinds is bool if isinstance(value, bool) else isinstance(value, kinds)
 
 
 def _conventions(payload: object, event_type: str) -> list[Violation]:
@@ -223,35 +276,17 @@ def _map_error(error: Any, payload: object, event_type: str, allow_legacy_winner
     kind = error.kind
     if isinstance(kind, _REQUIRED):
         # Not error.instance: the engine would convert the whole enclosing object back to Python.
-        member = [*parts, kind.property]
-        expected = _expected(event_type, member, None)
-        yield Violation(
-            to_pointer(member), "missing", expected, "missing", f"expected {expected}, but the field is missing"
-        )
+        yield _missing_violation(event_type, [*parts, kind.property])
         return
     # The value from the payload itself, not the engine's copy: cheaper, and the engine shows NaN as null.
     instance = _value_at(payload, parts)
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
-        owner = lookup(event_type, parts)
-        where = f"{owner.structure} " if owner is not None and owner.structure else ""
         for name in kind.unexpected:
-            actual = describe_value(instance.get(name) if isinstance(instance, Mapping) else None)
-            yield Violation(
-                to_pointer([*parts, name]),
-                "unknown_field",
-                "no such field",
-                actual,
-                f"unknown field, not listed in the {where}spec (strict mode), got {actual}",
+            yield _unknown_violation(
+                event_type, parts, name, instance.get(name) if isinstance(instance, Mapping) else None
             )
     elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Enum):
-        expected = " or ".join(json.dumps(o) for o in kind.options)
-        yield Violation(
-            to_pointer(parts),
-            "enum",
-            expected,
-            describe_value(instance),
-            f"expected {expected}, got {describe_value(instance)}",
-        )
+        yield _enum_violation(parts, kind.options, instance)
     elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Type):
         yield _type_violation(parts, instance, list(kind.types), event_type, allow_legacy_winners)
     elif isinstance(kind, jsonschema_rs.ValidationErrorKind.FalseSchema):
@@ -274,6 +309,32 @@ def _map_error(error: Any, payload: object, event_type: str, allow_legacy_winner
             describe_value(instance),
             f"expected {expected}, got {describe_value(instance)}",
         )
+
+
+def _missing_violation(event_type: str, member: list[PathPart]) -> Violation:
+    expected = _expected(event_type, member, None)
+    return Violation(
+        to_pointer(member), "missing", expected, "missing", f"expected {expected}, but the field is missing"
+    )
+
+
+def _unknown_violation(event_type: str, parts: list[PathPart], name: str, value: object) -> Violation:
+    owner = lookup(event_type, parts)
+    where = f"{owner.structure} " if owner is not None and owner.structure else ""
+    actual = describe_value(value)
+    return Violation(
+        to_pointer([*parts, name]),
+        "unknown_field",
+        "no such field",
+        actual,
+        f"unknown field, not listed in the {where}spec (strict mode), got {actual}",
+    )
+
+
+def _enum_violation(parts: list[PathPart], options: Iterable[object], value: object) -> Violation:
+    expected = " or ".join(json.dumps(o) for o in options)
+    actual = describe_value(value)
+    return Violation(to_pointer(parts), "enum", expected, actual, f"expected {expected}, got {actual}")
 
 
 def _value_at(payload: object, parts: list[PathPart]) -> object:

@@ -87,3 +87,13 @@ def test_every_fixture_heading_is_a_real_fixture(help_output: tuple[list[str], l
     headings = set(re.findall(r"^### `(\w+)`$", PAGE.read_text(encoding="utf-8"), re.M))
     assert headings
     assert headings <= registered_fixtures(help_output[0])
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    repo = PAGE.parent.parent
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^```console\n(.*?)\n```$", readme, re.M | re.S)
+    ci = (repo / ".ci" / "run").read_text(encoding="utf-8")
+    mirrored = re.search(r"# README-TEST-COMMAND-BEGIN\n(.*?)\n# README-TEST-COMMAND-END", ci, re.S)
+    assert mirrored is not None, ".ci/run lost its README-TEST-COMMAND markers"
+    assert mirrored[1] in commands, "the README's test command and the one .ci/run runs differ"

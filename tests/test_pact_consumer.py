@@ -115,66 +115,23 @@ def test_no_consumer_name_says_where_to_set_it(pytester: pytest.Pytester) -> Non
     )
 
 
-def test_an_unknown_field_fails_at_once_with_close_matches(pytester: pytest.Pytester) -> None:
+def test_each_mistake_fails_its_test_saying_how_to_fix_it(pytester: pytest.Pytester) -> None:
     pytester.makeini(INI)
     pytester.makepyfile(
-        test_wallet="""
+        test_typo="""
         def test_typo(thrillpots_pact):
             thrillpots_pact.expects("WinEvent", "a win", fields=["comunity_winners[*].win_amount"])
-        """
-    )
-    result = _run(pytester)
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
-        ["E   *UnknownFieldError: WinEvent has no field 'comunity_winners[[][*][]].win_amount'*"
-         "Did you mean 'community_winners[[][*][]].win_amount'?*"]
-    )
-    assert not (pytester.path / "pacts").exists()
-
-
-def test_a_handler_reading_an_undeclared_field_is_told_to_declare_it(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI)
-    pytester.makepyfile(
-        test_wallet="""
+        """,
+        test_reads_too_much="""
         def test_reads_too_much(thrillpots_pact):
             thrillpots_pact.expects("WinEvent", "a win", fields=["player_id"])
             thrillpots_pact.verify(lambda win: (win["player_id"], win["brand_id"]))
-        """
-    )
-    result = _run(pytester)
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
-        [
-            "E   *AssertionError: the wallet handler failed on the message 'WinEvent: a win': KeyError: 'brand_id'",
-            "E     *'brand_id' is a WinEvent field the interaction does not declare: add it to fields=[[]...[]] "
-            "so the producer has to keep sending it",
-        ]
-    )
-    assert not (pytester.path / "pacts").exists()
-
-
-def test_an_interaction_never_handed_to_the_handler_fails_the_test(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI)
-    pytester.makepyfile(
-        test_wallet="""
+        """,
+        test_forgets_verify="""
         def test_forgets_verify(thrillpots_pact):
-            thrillpots_pact.expects("OptInEvent", "an opt-in")
-        """
-    )
-    result = _run(pytester)
-    result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(
-        [
-            "*thrillpots_pact: 'OptInEvent: an opt-in' never reached the consumer's handler: call "
-            "thrillpots_pact.verify(handler) after expects(...), or the interaction is not written to the pact"
-        ]
-    )
-
-
-def test_two_tests_defining_one_interaction_differently_fail(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI)
-    pytester.makepyfile(
-        test_wallet="""
+            thrillpots_pact.expects("OptInEvent", "an opt-out")
+        """,
+        test_defines_twice="""
         def test_one(thrillpots_pact):
             thrillpots_pact.expects("OptInEvent", "an opt-in", fields=["opted_in"])
             thrillpots_pact.verify(lambda event: None)
@@ -182,13 +139,37 @@ def test_two_tests_defining_one_interaction_differently_fail(pytester: pytest.Py
         def test_two(thrillpots_pact):
             thrillpots_pact.expects("OptInEvent", "an opt-in", fields=["player_id"])
             thrillpots_pact.verify(lambda event: None)
-        """
+        """,
     )
     result = _run(pytester)
-    result.assert_outcomes(passed=1, failed=1)
+    result.assert_outcomes(passed=2, failed=3, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            # a field the spec lacks: at once, at the caller's line, with the close matches
+            ">       thrillpots_pact.expects(\"WinEvent\", \"a win\", fields=[[]\"comunity_winners[[][*][]].win_amount\"[]])",
+            "E   *UnknownFieldError: WinEvent has no field 'comunity_winners[[][*][]].win_amount'*"
+            "Did you mean 'community_winners[[][*][]].win_amount'?*",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "E   *AssertionError: the wallet handler failed on the message 'WinEvent: a win': KeyError: 'brand_id'",
+            "E     *'brand_id' is a WinEvent field the interaction does not declare: add it to fields=[[]...[]] "
+            "so the producer has to keep sending it",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*thrillpots_pact: 'OptInEvent: an opt-out' never reached the consumer's handler: call "
+            "thrillpots_pact.verify(handler) after expects(...), or the interaction is not written to the pact"
+        ]
+    )
     result.stdout.fnmatch_lines(
         ["*wallet defines the interaction 'OptInEvent: an opt-in' twice with different contents*"]
     )
+    # only what reached a handler without failing is in the pact
+    pact = _pact(pytester.path / "pacts" / "wallet-thrillpots.json")
+    assert [i["description"] for i in pact["interactions"]] == ["OptInEvent: an opt-in"]
 
 
 def test_the_plugin_does_not_import_pact_until_a_test_uses_it(pytester: pytest.Pytester) -> None:

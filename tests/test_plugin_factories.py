@@ -9,7 +9,9 @@ import textwrap
 
 import pytest
 
-NO_RANDOMLY = ("-p", "no:randomly")
+NO_RANDOMLY = ("-p", "no:randomly", "-p", "no:faker", "-p", "no:pact")
+"""Leave out plugins unrelated to these tests (pytest-randomly shuffles; Faker's and pact-python's
+own plugins only slow each run down)."""
 
 RECORDING_TESTS = """
 import json, os
@@ -40,13 +42,6 @@ def _records(pytester: pytest.Pytester) -> dict[str, dict]:
     return found
 
 
-def test_the_header_shows_the_seed(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_a="def test_a(): pass")
-    result = pytester.runpytest("--thrillpots-seed=123", *NO_RANDOMLY)
-    result.stdout.fnmatch_lines(["thrillpots: seed 123 (rerun with --thrillpots-seed=123 for the same events)"])
-    assert result.ret == 0
-
-
 def test_a_tests_events_do_not_change_when_tests_are_added_or_reordered(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_events=_tests("test_a", "test_b"))
     assert pytester.runpytest("--thrillpots-seed=5", *NO_RANDOMLY).ret == 0
@@ -57,45 +52,35 @@ def test_a_tests_events_do_not_change_when_tests_are_added_or_reordered(pytester
     assert second["test_a"] == first["test_a"] and second["test_b"] == first["test_b"]
     assert first["test_a"]["seed"] != first["test_b"]["seed"]
     assert first["test_a"]["event"] != first["test_b"]["event"]
-    assert pytester.runpytest("--thrillpots-seed=6", *NO_RANDOMLY).ret == 0
-    assert _records(pytester)["test_a"]["event"] != first["test_a"]["event"]
 
 
-def test_the_events_are_the_same_under_xdist(pytester: pytest.Pytester) -> None:
+def test_a_random_session_seed_is_shared_by_xdist_workers_and_reproducible(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_events=_tests("test_a", "test_b", "test_c", "test_d"))
-    assert pytester.runpytest("--thrillpots-seed=9", *NO_RANDOMLY).ret == 0
-    serial = _records(pytester)
-    result = pytester.runpytest_subprocess("--thrillpots-seed=9", "-n", "2", *NO_RANDOMLY)
-    assert result.ret == 0, result.stdout.str()
-    assert _records(pytester) == serial
-
-
-def test_xdist_workers_share_a_random_session_seed(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_events=_tests("test_a", "test_b", "test_c", "test_d"))
-    result = pytester.runpytest_subprocess("-n", "2", *NO_RANDOMLY)
-    assert result.ret == 0, result.stdout.str()
-    header = next(line for line in result.stdout.lines if line.startswith("thrillpots: seed "))
+    distributed = pytester.runpytest_subprocess("-n", "2", *NO_RANDOMLY)
+    assert distributed.ret == 0, distributed.stdout.str()
+    header = next(line for line in distributed.stdout.lines if line.startswith("thrillpots: seed "))
     base = int(header.split()[2])
+    assert header == f"thrillpots: seed {base} (rerun with --thrillpots-seed={base} for the same events)"
+    from_workers = _records(pytester)
     from pytest_thrillpots._seed import derive_seed
 
-    for record in _records(pytester).values():
-        assert record["seed"] == derive_seed(base, record["test"])
+    assert {r["seed"] for r in from_workers.values()} == {derive_seed(base, r["test"]) for r in from_workers.values()}
+    serial = pytester.runpytest(f"--thrillpots-seed={base}", *NO_RANDOMLY)
+    assert serial.ret == 0
+    assert _records(pytester) == from_workers
+    other = pytester.runpytest(*NO_RANDOMLY)
+    assert not other.stdout.lines.count(header), "the default seed is random: another run, another seed"
 
 
-def test_the_session_seed_is_random_by_default(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_a="def test_a(): pass")
-    seeds = {
-        next(line for line in pytester.runpytest(*NO_RANDOMLY).stdout.lines if line.startswith("thrillpots: seed"))
-        for _ in range(2)
-    }
-    assert len(seeds) == 2
-
-
-def test_the_ini_option_sets_the_seed(pytester: pytest.Pytester) -> None:
+def test_the_ini_option_sets_the_seed_and_the_command_line_wins(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nthrillpots_seed = 77\n")
-    pytester.makepyfile(test_a="def test_a(): pass")
-    pytester.runpytest(*NO_RANDOMLY).stdout.fnmatch_lines(["thrillpots: seed 77 *"])
-    pytester.runpytest("--thrillpots-seed=78", *NO_RANDOMLY).stdout.fnmatch_lines(["thrillpots: seed 78 *"])
+    pytester.makepyfile(test_events=_tests("test_a"))
+    pytester.runpytest(*NO_RANDOMLY)
+    from pytest_thrillpots._seed import derive_seed
+
+    assert _records(pytester)["test_a"]["seed"] == derive_seed(77, "test_events.py::test_a")
+    result = pytester.runpytest("--thrillpots-seed=123", *NO_RANDOMLY, "--co")
+    result.stdout.fnmatch_lines(["thrillpots: seed 123 (rerun with --thrillpots-seed=123 for the same events)"])
 
 
 def test_a_bad_seed_is_a_usage_error(pytester: pytest.Pytester) -> None:
@@ -263,7 +248,7 @@ def test_pytest_randomly_reseeds_the_factories(pytester: pytest.Pytester) -> Non
             assert WinEventFactory.build() == first
         """
     )
-    result = pytester.runpytest("-p", "randomly", "--randomly-seed=5")
+    result = pytester.runpytest("-p", "randomly", "--randomly-seed=5", "-p", "no:pact")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["thrillpots: seed 5 *"])
 
@@ -290,6 +275,6 @@ def test_the_plugin_imports_nothing_heavy_at_start_up(pytester: pytest.Pytester)
         """
     )
     pytester.makepyfile(test_a="def test_a(): pass")
-    # Faker and pact-python ship pytest plugins of their own that import them: leave those out.
-    result = pytester.runpytest_subprocess("--co", "-s", "-p", "no:faker", "-p", "no:pact", *NO_RANDOMLY)
+    # Faker and pact-python ship pytest plugins of their own that import them: NO_RANDOMLY leaves them out.
+    result = pytester.runpytest_subprocess("--co", "-s", *NO_RANDOMLY)
     result.stdout.fnmatch_lines(["HEAVY []"])
