@@ -166,7 +166,13 @@ def event_differences(
     from deepdiff import DeepDiff
     from deepdiff.helper import NotPresent
 
-    diff = DeepDiff(expected, actual, ignore_order=ignore_order, exclude_regex_paths=patterns or None, view="tree")
+    diff = DeepDiff(
+        _json_numbers(expected),
+        _json_numbers(actual),
+        ignore_order=ignore_order,
+        exclude_regex_paths=patterns or None,
+        view="tree",
+    )
     found: list[tuple[list[PathPart], object, object]] = []
     for levels in diff.values():
         for level in levels:
@@ -177,12 +183,46 @@ def event_differences(
             found.append(
                 (
                     list(level.path(output_format="list")),
-                    _ABSENT if isinstance(old, NotPresent) else old,
-                    _ABSENT if isinstance(new, NotPresent) else new,
+                    _ABSENT if isinstance(old, NotPresent) else _as_given(old),
+                    _ABSENT if isinstance(new, NotPresent) else _as_given(new),
                 )
             )
     found.sort(key=lambda item: [(0, p) if isinstance(p, int) else (1, p) for p in item[0]])
     return found
+
+
+_EXACT_INTEGERS = 2**53
+"""Larger integers stay integers: a float would round them, and some would not fit one."""
+
+
+class _Number(float):
+    """A JSON number as the diff sees it: 7 and 7.0 alike (so arrays pair up), never a boolean."""
+
+    given: int | float
+
+
+def _json_numbers(value: object) -> object:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) or (isinstance(value, int) and abs(value) <= _EXACT_INTEGERS):
+        number = _Number(value)
+        number.given = value
+        return number
+    if isinstance(value, Mapping):
+        return {key: _json_numbers(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_numbers(item) for item in value]
+    return value
+
+
+def _as_given(value: object) -> object:
+    if isinstance(value, _Number):
+        return value.given
+    if isinstance(value, dict):
+        return {key: _as_given(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_given(item) for item in value]
+    return value
 
 
 @_raised_at_the_call

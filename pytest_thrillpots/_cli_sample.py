@@ -16,8 +16,9 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
@@ -25,6 +26,9 @@ from ._errors import ThrillpotsError
 from ._paths import PathPart, parse_human
 from ._seed import parse_seed, random_seed
 from ._spec import EVENT_TYPES
+
+if TYPE_CHECKING:
+    from .factories import BoundFactory
 
 PROGRESS_FROM = 10_000
 """Draw a progress line (on a terminal) only for runs of at least this many events."""
@@ -81,12 +85,12 @@ def run(args: argparse.Namespace) -> int:
     if args.coverage:
         for plan in plans:
             plan.coverage = plan.factory.coverage()
-    if chosen is None:
-        print(f"thrillpots: seed {seed} (pass --seed {seed} for the same events)", file=sys.stderr)
     total = sum(len(p.coverage) for p in plans) + args.count * len(plans)
     pretty = (args.format or ("json" if total == 1 else "ndjson")) == "json"
     with _output(args.output) as out:
         _write(out, _events(plans, args.count, total), pretty=pretty, single=total == 1)
+    if chosen is None:
+        print(f"thrillpots: seed {seed} (pass --seed {seed} for the same events)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -110,13 +114,12 @@ def _seed_of(text: str | None) -> int | None:
     """The seed given, or None for a random one."""
     from .cli import UsageError
 
-    if text is not None:
-        try:
-            seed = parse_seed(text)
-        except ValueError as exc:
-            raise UsageError(f"--seed: {exc}") from None
-        return seed
-    return None
+    if text is None:
+        return None
+    try:
+        return parse_seed(text)
+    except ValueError as exc:
+        raise UsageError(f"--seed: {exc}") from None
 
 
 def _parse_trait(text: str) -> tuple[str, dict[str, int]]:
@@ -154,9 +157,14 @@ def _parse_set(text: str) -> tuple[str, tuple[PathPart, ...], Any]:
     return path, parts, value
 
 
+@dataclass
 class _Plan:
-    def __init__(self, name: str, factory: Any, overrides: dict[str, Any], coverage: list[dict[str, Any]]) -> None:
-        self.name, self.factory, self.overrides, self.coverage = name, factory, overrides, coverage
+    """What to write for one event type."""
+
+    name: str
+    factory: BoundFactory
+    overrides: dict[str, Any]
+    coverage: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _plans(
@@ -173,7 +181,7 @@ def _plans(
     used_traits: set[str] = set()
     used_sets: dict[str, str] = {}
     for name in names:
-        factory: Any = factory_for(name).seeded(seed)
+        factory = factory_for(name).seeded(seed)
         for trait, params in traits:
             if trait in factory.traits or len(names) == 1:
                 try:
@@ -192,7 +200,7 @@ def _plans(
                 continue
             used_sets[text] = ""
             overrides[override_spelling(parts)] = value
-        plans.append(_Plan(name, factory, overrides, []))
+        plans.append(_Plan(name, factory, overrides))
     _check_all_used(names, traits, used_traits, used_sets)
     return plans
 
@@ -247,13 +255,13 @@ def _write(out: IO[bytes], events: Iterator[dict[str, Any]], *, pretty: bool, si
             out.write(orjson.dumps(event, option=orjson.OPT_INDENT_2) + b"\n")
         return
     if pretty:
-        out.write(b"[\n")
+        out.write(b"[")
         first = True
         for event in events:
             text = orjson.dumps(event, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n  ")
-            out.write((b"  " if first else b",\n  ") + text)
+            out.write((b"\n  " if first else b",\n  ") + text)
             first = False
-        out.write(b"\n]\n" if not first else b"]\n")
+        out.write(b"]\n" if first else b"\n]\n")
         return
     for event in events:
         out.write(orjson.dumps(event) + b"\n")

@@ -37,6 +37,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="accept RaffleWinEvent winners in the legacy tuple form [player_id, {currency, value}]",
     )
+    parser.add_argument(
+        "--semantic",
+        action="store_true",
+        help="also check the conventions (epoch milliseconds, money with two decimals...; docs: spec conventions)",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("paths", nargs="*", default=["-"], metavar="PATH", help="files to check; - is standard input")
 
@@ -57,7 +62,9 @@ def run(args: argparse.Namespace) -> int:
         label = "<stdin>" if path == "-" else path
         try:
             for record in read_events(stream):
-                report.add(label, record, _check(record, event_type, args.strict, args.allow_legacy_winners))
+                report.add(
+                    label, record, _check(record, event_type, args.strict, args.allow_legacy_winners, args.semantic)
+                )
                 progress.tick()
         except OSError as exc:
             raise UsageError(f"cannot read {label}: {exc.strerror or exc}") from None
@@ -83,7 +90,7 @@ def _open(path: str) -> Any:
 
 
 def _check(
-    record: Record, event_type: str | None, strict: bool, allow_legacy_winners: bool
+    record: Record, event_type: str | None, strict: bool, allow_legacy_winners: bool, semantic: bool = False
 ) -> tuple[str | None, list[Violation]]:
     if record.error is not None:
         return event_type, [record.error]
@@ -107,7 +114,7 @@ def _check(
             if closest is None:
                 return None, [Violation("", "type", "one of the six ThrillPots events", "object", f"{exc}")]
             chosen = closest
-    violations = validate(payload, chosen, strict=strict, allow_legacy_winners=allow_legacy_winners)
+    violations = validate(payload, chosen, strict=strict, allow_legacy_winners=allow_legacy_winners, semantic=semantic)
     return chosen, [*record.warnings, *violations]
 
 

@@ -30,7 +30,7 @@ RECORDER: Recorder | None = None
 
 
 def record_pinned(event_type: str, paths: Iterable[str | Sequence[PathPart]]) -> None:
-    """Count the fields a Pact contract pins (its ``fields``) for the coverage report.
+    """Count the fields a Pact contract pins (what its ``fields=`` and pins name) for the report.
 
     ``paths`` are field paths as people write them (``"win_amount"``,
     ``"community_winners[*].player_id"``; an index counts as ``[*]``). Does nothing when the
@@ -58,7 +58,10 @@ def payload_paths(payload: object, prefix: tuple[PathPart, ...] = ()) -> Iterato
 
 @contextlib.contextmanager
 def paused() -> Iterator[None]:
-    """Record nothing inside: for the failure report re-validating what was already counted."""
+    """Record nothing inside: for the toolkit's own checks, which are no test exercising the contract.
+
+    (A failure report re-validating what its comparison counted, a factory checking its events.)
+    """
     global RECORDER
     recorder, RECORDER = RECORDER, None
     try:

@@ -1,14 +1,16 @@
-"""A typed decoder that says "valid" for JSON text without building a dict: validate's fast path.
+"""validate's fast path for JSON text: a typed msgspec decoder built from the spec model.
 
-``validate()`` spends most of its time on a valid event turning JSON text into Python objects
+On a valid event ``validate()`` would spend most of its time turning text into Python objects
 (orjson) and handing them to the schema engine. msgspec decodes text straight into typed
-structs and stops at the first mismatch, which is about twice as fast as parsing alone. The
-decoder's types are built from the spec model, never written by hand, and it only ever answers
-"valid": anything it rejects goes through the schema engine, which decides and explains.
+structs and stops at the first mismatch, faster than parsing alone. The decoder's types are
+built from the spec model, never written by hand, and it only ever answers "valid": whatever it
+rejects goes to the schema engine, which decides and explains.
 
-It may say "not sure" more often than the schema (a duplicate key whose first value is wrong,
-a number beyond 64-bit floats), never "valid" for an invalid event: tests/test_validate.py
-checks that against the reference `jsonschema` for generated events.
+When it rejects an event, its message names the first problem; ``locate`` reads that back as a
+path, so validate can try the common case of a single violation cheaply (see
+``_validate._only_violation``). It may be unsure more often than the schema (a duplicate key
+whose first value is wrong), never "valid" for an invalid event: tests/test_validate.py checks
+both paths against the full explanation and the reference ``jsonschema``.
 """
 
 from __future__ import annotations
@@ -77,7 +79,10 @@ def _typed(node: Node, strict: bool, path: tuple[PathPart, ...], open_maps: list
         typed = dict[str, _typed(node.extra_values, strict, (*path, "*"), open_maps)]  # type: ignore[misc]
     else:
         fields = [(name, _typed(child, strict, (*path, name), open_maps)) for name, child in node.fields.items()]
-        typed = msgspec.defstruct(node.structure or "_".join(map(str, path)), fields, forbid_unknown_fields=strict)
+        # gc=False: these structs hold no cycles, and skipping the collector makes decoding faster.
+        typed = msgspec.defstruct(
+            node.structure or "_".join(map(str, path)), fields, forbid_unknown_fields=strict, gc=False
+        )
     return Optional[typed] if node.nullable else typed  # noqa: UP045 - built at run time, not an annotation
 
 
@@ -88,7 +93,9 @@ def _signature(node: Node) -> tuple[Any, ...]:
 
 
 _AT = re.compile(r"(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?\Z", re.S)
-_STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+_STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\.\.\.)\]")
+MAP_KEY = "[...]"
+"""A step msgspec leaves unnamed: some key of a map (the caller finds which)."""
 _FIELD = re.compile(r"Object (?P<kind>missing required|contains unknown) field `(?P<name>.*)`\Z", re.S)
 _GOT = re.compile(r"Expected `[^`]*`, got `(?P<got>\w+)`\Z|Invalid enum value (?P<enum>.*)\Z", re.S)
 JSON_KINDS = {"str": str, "int": (int, float), "float": (int, float), "bool": bool, "null": type(None)}
@@ -98,13 +105,14 @@ JSON_KINDS |= {"array": list, "object": dict}
 class Problem(NamedTuple):
     """The first problem msgspec met, where it is: ``kind`` is missing, unknown_field or value."""
 
-    parts: list[PathPart]
+    parts: tuple[PathPart, ...]
     kind: str
     name: str = ""
     got: Any = None
     """For a value: the Python types msgspec saw there (a check that both parsers saw the same)."""
 
 
+@functools.lru_cache(maxsize=4096)  # a producer's broken events tend to break alike
 def locate(problem: str) -> Problem | None:
     """msgspec's message read back as a path and a kind; None when it does not say exactly where."""
     match = _AT.match(problem)
@@ -116,17 +124,20 @@ def locate(problem: str) -> Problem | None:
     while position < len(path):
         step = _STEP.match(path, position)
         if step is None:
-            return None  # a map key (`[...]`) or a name msgspec does not spell out
-        parts.append(step[1] if step[1] is not None else int(step[2]))
+            return None  # a name msgspec does not spell out
+        parts.append(step[1] if step[1] is not None else MAP_KEY if step[2] == "..." else int(step[2]))
         position = step.end()
+    if MAP_KEY in parts[:-1]:
+        return None
+    located = tuple(parts)
     what = match["what"]
     field = _FIELD.match(what)
     if field is not None:
-        return Problem(parts, "missing" if field["kind"] == "missing required" else "unknown_field", field["name"])
+        return Problem(located, "missing" if field["kind"] == "missing required" else "unknown_field", field["name"])
     got = _GOT.match(what)
     if got is None:
         return None
-    return Problem(parts, "value", got=str if got["enum"] is not None else JSON_KINDS.get(got["got"]))
+    return Problem(located, "value", got=str if got["enum"] is not None else JSON_KINDS.get(got["got"]))
 
 
 @functools.cache

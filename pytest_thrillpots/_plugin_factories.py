@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
@@ -70,8 +70,9 @@ def add_options(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_HELP)
-    # Check the seed now, so a typo stops the run with a usage error before any test.
-    base_seed(config)
+    # Check a given seed now, so a typo stops the run before any test. The seed itself is chosen
+    # later, once every plugin is configured (pytest-randomly picks its seed in its own hook).
+    _given_seed(config)
 
 
 def base_seed(config: pytest.Config) -> int:
@@ -87,20 +88,28 @@ def _choose_seed(config: pytest.Config) -> int:
     worker_input: dict[str, Any] | None = getattr(config, "workerinput", None)
     if worker_input is not None and WORKER_INPUT_KEY in worker_input:
         return int(worker_input[WORKER_INPUT_KEY])
-    option = config.getoption("thrillpots_seed", None)
-    text, source = (
-        (option, SEED_OPTION) if option is not None else (config.getini("thrillpots_seed"), "thrillpots_seed")
-    )
-    if text:
-        try:
-            chosen = _seed.parse_seed(str(text))
-        except ValueError as exc:
-            raise pytest.UsageError(f"{source}: {exc}") from None
-        return chosen if chosen is not None else _seed.random_seed()
+    given = _given_seed(config)
+    if given is not None:
+        return given if given != "random" else _seed.random_seed()
     randomly_seed = config.getoption("randomly_seed", None) if config.pluginmanager.hasplugin("randomly") else None
     if isinstance(randomly_seed, int) and not isinstance(randomly_seed, bool):
         return randomly_seed
     return _seed.random_seed()
+
+
+def _given_seed(config: pytest.Config) -> int | Literal["random"] | None:
+    """The seed from the command line or the ini file: a number, "random", or None when not given."""
+    option = config.getoption("thrillpots_seed", None)
+    text, source = (
+        (option, SEED_OPTION) if option is not None else (config.getini("thrillpots_seed"), "thrillpots_seed")
+    )
+    if not text:
+        return None
+    try:
+        chosen = _seed.parse_seed(str(text))
+    except ValueError as exc:
+        raise pytest.UsageError(f"{source}: {exc}") from None
+    return chosen if chosen is not None else "random"
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -70,7 +70,10 @@ def parse_targets(values: list[str], invocation_dir: Path) -> ReportTargets:
         if value == TERMINAL:
             terminal = True
         elif _is_target(value) and value[len(JSON_PREFIX) :].strip():
-            json_paths.append(invocation_dir / value[len(JSON_PREFIX) :])
+            path = invocation_dir / value[len(JSON_PREFIX) :]
+            if path.is_dir():
+                raise pytest.UsageError(f"{OPTION}={value}: {path} is a directory; name the JSON file to write")
+            json_paths.append(path)
         else:
             raise pytest.UsageError(
                 f"{OPTION} got {value!r}: write {OPTION} alone for the terminal table or "
@@ -103,6 +106,8 @@ class ReportSession:
         # An in-process child session (pytester) must give the outer session its recorder back.
         self.outer = outer
         self.is_worker = hasattr(config, "workerinput")
+        self.written: list[Path] = []
+        self.write_errors: list[str] = []
 
     def pytest_runtest_logstart(self, nodeid: str) -> None:
         self.recorder.current_test = nodeid
@@ -129,8 +134,18 @@ class ReportSession:
 
             document = json.dumps(self.recorder.report().to_json(), indent=2) + "\n"
             for path in self.targets.json_paths:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(document, encoding="utf-8")
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(document, encoding="utf-8")
+                except OSError as exc:
+                    in_the_way = next((parent for parent in path.parents if parent.is_file()), None)
+                    reason = f"{in_the_way} is a file, not a directory" if in_the_way else exc.strerror or str(exc)
+                    self.write_errors.append(f"cannot write {path}: {reason}")
+                else:
+                    self.written.append(path)
+            if self.write_errors and session.exitstatus == pytest.ExitCode.OK:
+                # A CI gate reads the file: a missing report must not look like a green run.
+                session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.is_worker:
@@ -139,8 +154,10 @@ class ReportSession:
             terminalreporter.write_sep("=", "thrillpots contract coverage")
             for line in self.recorder.report().table_lines(verbose=self.config.get_verbosity() > 0):
                 terminalreporter.write_line(line)
-        for path in self.targets.json_paths:
+        for path in self.written:
             terminalreporter.write_line(f"thrillpots contract coverage written to {path}")
+        for error in self.write_errors:
+            terminalreporter.write_line(f"ERROR: thrillpots contract coverage: {error}", red=True)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         from . import _coverage

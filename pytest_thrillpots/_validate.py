@@ -2,13 +2,16 @@
 
 The compiled engine (jsonschema-rs) answers "valid?" first; only an invalid payload pays for
 collecting details, which are mapped from the engine's error kinds onto our rule codes and
-worded in the spec's terms.
+worded in the spec's terms. JSON text goes through a faster door first (``_fastpath``): a
+typed decoder that accepts a valid event without building Python objects, and whose first
+complaint lets a single violation be confirmed without the engine's costly error list.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,12 +21,13 @@ import jsonschema_rs
 import orjson
 
 from . import _coverage
-from ._fastpath import fast_check, locate, sample
+from ._fastpath import MAP_KEY, fast_check, locate, sample
 from ._paths import PathPart, to_human, to_pointer
 from ._spec import (
     EVENT_TYPES,
     SCHEMA_BASE_URI,
     SCHEMA_SUFFIX,
+    Node,
     check_event_type,
     lookup,
     raw_schemas,
@@ -71,19 +75,25 @@ def _split(pointer: str) -> list[str]:
 
 def describe_value(value: object, limit: int = 40) -> str:
     """A value as failure messages show it: ``string "no"``, ``number 12``, ``null``, ``array``."""
+    kind = type(value)  # dispatch on the exact type first: this runs for every violation
     if value is None:
         return "null"
-    if isinstance(value, bool):
+    if kind is bool:
         return f"boolean {'true' if value else 'false'}"
-    if isinstance(value, (int, float)):
-        if (isinstance(value, float) and value != value) or value in (float("inf"), float("-inf")):
-            return f"number {value!r} (not valid JSON)"
-        return f"number {value!r}"
-    if isinstance(value, str):
+    if kind is str:
+        assert isinstance(value, str)
         text = json.dumps(value[:limit], ensure_ascii=False)
         if len(value) > limit:
             text = f'{text[:-1]}…" ({len(value)} characters)'
         return f"string {text}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"number {value!r} (not valid JSON)"
+        return f"number {value!r}"
+    if isinstance(value, bool):
+        return f"boolean {'true' if value else 'false'}"
+    if isinstance(value, str):
+        return describe_value(str(value), limit)
     if isinstance(value, (list, tuple)):
         return f"array of {len(value)} item{'s' if len(value) != 1 else ''}" if value else "empty array"
     if isinstance(value, Mapping):
@@ -185,12 +195,18 @@ def _only_violation(validator: Any, payload: Any, event_type: str, problem: str)
     located = locate(problem)
     if located is None:
         return None
-    parts, kind, name = located.parts, located.kind, located.name
+    parts, kind, name = list(located.parts), located.kind, located.name
     if kind == "value" and not parts:
         return [_type_violation([], payload, [], event_type, False)] if _saw(payload, located.got) else None
     container: Any = _value_at(payload, parts if kind != "value" else parts[:-1])
+    if parts[-1:] == [MAP_KEY]:
+        # msgspec does not name the map key: the first value of the kind it met is the one, since a
+        # value of that kind is never valid there and every earlier value passed.
+        if kind != "value" or not isinstance(container, dict):
+            return None
+        parts[-1] = next((k for k, v in container.items() if _saw(v, located.got)), MAP_KEY)
     if kind == "missing":
-        node = lookup(event_type, [*parts, name])
+        node = _lookup(event_type, (*parts, name))
         if not isinstance(container, dict) or name in container or node is None:
             return None
         violation = _missing_violation(event_type, [*parts, name])
@@ -200,18 +216,21 @@ def _only_violation(validator: Any, payload: Any, event_type: str, problem: str)
             return None
         violation = _unknown_violation(event_type, parts, name, container.pop(name))
     else:
-        key, node = parts[-1], lookup(event_type, parts)
+        key, node = parts[-1], _lookup(event_type, tuple(parts))
         held = isinstance(container, dict) and key in container
         held = held or (isinstance(container, list) and isinstance(key, int) and key < len(container))
         if not held or node is None or not _saw(container[key], located.got):
             return None
-        value = container[key]
-        if node.enum is not None and isinstance(value, str):
-            violation = _enum_violation(parts, node.enum, value)
-        else:
-            violation = _type_violation(parts, value, [], event_type, False)
+        violation = _wrong_value(event_type, parts, node, container[key])
         container[key] = sample(node)
     return [violation] if validator.is_valid(payload) else None
+
+
+def _wrong_value(event_type: str, parts: list[PathPart], node: Node, value: object) -> Violation:
+    """The violation of a value the spec does not accept, as the engine's mapping words it."""
+    if node.enum is not None and isinstance(value, str):
+        return _enum_violation(parts, node.enum, value)
+    return _type_violation(parts, value, [], event_type, False)
 
 
 def _saw(value: object, kinds: Any) -> bool:
@@ -311,6 +330,11 @@ def _map_error(error: Any, payload: object, event_type: str, allow_legacy_winner
         )
 
 
+@functools.lru_cache(maxsize=4096)
+def _lookup(event_type: str, parts: tuple[PathPart, ...]) -> Node | None:
+    return lookup(event_type, parts)
+
+
 def _missing_violation(event_type: str, member: list[PathPart]) -> Violation:
     expected = _expected(event_type, member, None)
     return Violation(
@@ -319,7 +343,7 @@ def _missing_violation(event_type: str, member: list[PathPart]) -> Violation:
 
 
 def _unknown_violation(event_type: str, parts: list[PathPart], name: str, value: object) -> Violation:
-    owner = lookup(event_type, parts)
+    owner = _lookup(event_type, tuple(parts))
     where = f"{owner.structure} " if owner is not None and owner.structure else ""
     actual = describe_value(value)
     return Violation(
@@ -385,9 +409,9 @@ def _type_violation(
 def _expected(event_type: str, parts: list[PathPart], types: list[str] | None) -> str:
     if _is_winner_item(event_type, parts[:2]) and parts[2:3] == [1]:
         # Inside a legacy tuple's amount: the spec's CurrencyValue.
-        node = lookup("CurrencyValue", parts[3:])
+        node = _lookup("CurrencyValue", tuple(parts[3:]))
     else:
-        node = lookup(event_type, parts)
+        node = _lookup(event_type, tuple(parts))
     if node is not None:
         return node.describe()
     return " or ".join(types) if types else "a value"

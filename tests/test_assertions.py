@@ -343,3 +343,13 @@ def test_explain_lists_violations_then_field_differences() -> None:
         "payload does not match matches_spec('OptInEvent', player_id='p-9', opted_in=True)",
         "  expected a OptInEvent object, got list",
     ]
+
+
+def test_ignore_order_pairs_items_whose_numbers_differ_only_in_form() -> None:
+    """7 and 7.0 are one JSON number: the items pair up, and only the real change is shown."""
+    expected = {"failed_payouts": [{**PAYOUT, "win_amount": 12}, {**PAYOUT, "player_id": "p-9", "win_amount": 7}]}
+    actual = {"failed_payouts": [{**PAYOUT, "player_id": "p-9", "win_amount": 7.0}, {**PAYOUT, "win_amount": 13}]}
+    assert failure(assert_events_equal, actual, expected, ignore_order=True) == (
+        "events differ at 1 path\n  failed_payouts[0].win_amount\n    - expected: 12\n    + actual:   13"
+    )
+    assert_events_equal({"a": [10**400, 1]}, {"a": [1.0, 10**400]}, ignore_order=True)

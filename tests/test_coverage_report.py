@@ -252,6 +252,18 @@ def test_record_pinned_does_nothing_when_the_report_is_off(monkeypatch: pytest.M
     assert _coverage.RECORDER is None
 
 
+def test_the_factories_checking_their_own_events_is_not_counted(recorder: Recorder) -> None:
+    from pytest_thrillpots import WinEventFactory, mutations
+    from pytest_thrillpots.factories._hub import ThrillpotsHub
+
+    ThrillpotsHub(7, strict=True).win_event()
+    mutants = list(mutations(WinEventFactory.seeded(7).build(), "WinEvent"))
+    assert mutants
+    assert recorder.tallies["WinEvent"].validated == 0
+    validate(mutants[0].payload, "WinEvent")  # a test checking a mutant counts
+    assert recorder.tallies["WinEvent"].validated == 1
+
+
 def test_a_running_test_is_counted_once_per_event_type(recorder: Recorder) -> None:
     recorder.current_test = "tests/test_x.py::test_one"
     validate(OPT_IN, "OptInEvent")
@@ -521,6 +533,27 @@ def test_a_wrong_report_target_stops_pytest_with_the_fix(suite: pytest.Pytester)
             "table or --thrillpots-report=json:PATH for a JSON file"
         ]
     )
+
+
+def test_a_directory_as_the_json_path_is_a_usage_error(suite: pytest.Pytester) -> None:
+    (suite.path / "reports").mkdir()
+    result = _run(suite, "--thrillpots-report=json:reports")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["ERROR: --thrillpots-report=json:reports: */reports is a directory; name the JSON file to write"]
+    )
+
+
+def test_a_report_that_cannot_be_written_fails_the_run(suite: pytest.Pytester) -> None:
+    (suite.path / "occupied").write_text("a file, not a folder")
+    result = _run(suite, "--thrillpots-report=json:occupied/coverage.json")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stdout.fnmatch_lines(
+        [
+            "ERROR: thrillpots contract coverage: cannot write */occupied/coverage.json: */occupied is a file, not a directory"
+        ]
+    )
+    assert "written to" not in result.stdout.str()
 
 
 def test_a_failing_test_still_counts(pytester: pytest.Pytester) -> None:

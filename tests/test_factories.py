@@ -17,13 +17,14 @@ from pytest_thrillpots import (
     UnknownEventTypeError,
     UnknownFieldError,
     WinEventFactory,
+    _seed,
     factory_for,
     validate,
 )
-from pytest_thrillpots import _seed
 from pytest_thrillpots._spec import Node, spec
 from pytest_thrillpots.factories._engine import FALLBACK_FIELDS, plan
 from pytest_thrillpots.factories._provider import JACKPOT_KINDS, listed_currencies
+
 
 def _shape(node: Node, value: Any, path: str) -> list[str]:
     """Where ``value`` has other fields than the spec lists (open maps and metadata aside)."""
@@ -50,7 +51,7 @@ def test_a_factory_makes_exactly_the_fields_of_the_spec(name: str) -> None:
 def test_every_field_of_the_spec_has_a_realistic_producer() -> None:
     for name in [*EVENT_TYPES, *STRUCTURE_TYPES]:
         plan(name)
-    assert FALLBACK_FIELDS == set(), "give these fields a producer in factories/_producers.py"
+    assert set() == FALLBACK_FIELDS, "give these fields a producer in factories/_producers.py"
 
 
 @pytest.mark.parametrize("name", EVENT_TYPES)
@@ -268,3 +269,19 @@ def test_factories_are_exported_lazily_from_the_package() -> None:
     for name in FACTORIES:
         assert getattr(pytest_thrillpots, f"{name}Factory") is FACTORIES[name]
         assert f"{name}Factory" in pytest_thrillpots.__all__
+
+
+def test_the_same_seed_gives_the_same_bytes_in_another_process() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import orjson, sys; from pytest_thrillpots import FACTORIES; "
+        "sys.stdout.write(orjson.dumps([f.seeded(3).batch(5) + f.coverage() for f in FACTORIES.values()]).hex())"
+    )
+    here = orjson.dumps([f.seeded(3).batch(5) + f.coverage() for f in FACTORIES.values()]).hex()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+        assert other.stdout == here

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -135,3 +137,20 @@ def test_factory_events_follow_every_convention(seed: int) -> None:
 def test_semantic_mode_survives_any_payload(payload: bytes) -> None:
     rules = {v.rule for v in validate(payload, "WinEvent", semantic=True)}
     assert rules and not rules & set(SEMANTIC_RULES)
+
+
+def test_the_validate_command_checks_the_conventions_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pytest_thrillpots.cli import main
+
+    path = tmp_path / "events.ndjson"
+    path.write_bytes(orjson.dumps(WinEventFactory.seeded(1).build(timestamp=1_750_000_000)) + b"\n")
+    assert main(["validate", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["validate", "--semantic", str(path)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{path}:1: timestamp: expected whole epoch milliseconds (UTC) between 2000 and 2100, got 1750000000 "
+        "(that looks like seconds: send milliseconds) [timestamp_ms]",
+        "checked 1 event: 0 valid, 1 invalid, 0 unparseable",
+    ]

@@ -10,6 +10,7 @@ from pytest_thrillpots import (
     STRUCTURE_TYPES,
     JackpotUpdateEventFactory,
     RaffleWinEventFactory,
+    UnknownFieldError,
     UnknownTraitError,
     WinEventFactory,
     factory_for,
@@ -129,3 +130,8 @@ def test_coverage_is_deterministic() -> None:
     assert WinEventFactory.coverage() == WinEventFactory.coverage()
     metadata = [e["metadata"] for e in WinEventFactory.coverage()]
     assert None in metadata and any(isinstance(m, dict) for m in metadata)
+
+
+def test_traits_passed_as_a_field_point_to_trait() -> None:
+    with pytest.raises(UnknownFieldError, match=r"Traits are not fields: apply one with WinEventFactory\.trait\(name, \*\*params\)\."):
+        WinEventFactory.build(traits=["withheld"])

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_thrillpots import EVENT_TYPES, InvalidEventError, Mutation, WinEventFactory, factory_for, mutations, validate
+from pytest_thrillpots import (
+    EVENT_TYPES,
+    InvalidEventError,
+    Mutation,
+    WinEventFactory,
+    factory_for,
+    mutations,
+    validate,
+)
 from pytest_thrillpots._spec import iter_fields, spec
 
 
@@ -75,7 +83,7 @@ def test_the_input_event_is_not_changed() -> None:
 
 
 def test_an_invalid_event_is_refused() -> None:
-    with pytest.raises(InvalidEventError, match="mutations\\(\\) needs a valid WinEvent.*timestamp"):
+    with pytest.raises(InvalidEventError, match=r"mutations\(\) needs a valid WinEvent.*timestamp"):
         list(mutations(WinEventFactory.seeded(1).build(timestamp="x"), "WinEvent"))
 
 

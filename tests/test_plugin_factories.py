@@ -240,7 +240,7 @@ def test_pytest_randomly_reseeds_the_factories(pytester: pytest.Pytester) -> Non
         from pytest_thrillpots import _seed, WinEventFactory
 
         def test_reseeded(request):
-            expected = 5 + zlib.crc32(request.node.nodeid.encode())
+            expected = request.config.getoption("randomly_seed") + zlib.crc32(request.node.nodeid.encode())
             assert _seed.GLOBAL.seed == expected
             _seed.reseed(expected)
             first = WinEventFactory.build()
@@ -248,9 +248,11 @@ def test_pytest_randomly_reseeds_the_factories(pytester: pytest.Pytester) -> Non
             assert WinEventFactory.build() == first
         """
     )
-    result = pytester.runpytest("-p", "randomly", "--randomly-seed=5", "-p", "no:pact")
+    result = pytester.runpytest("-p", "randomly", "-p", "no:pact")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["thrillpots: seed 5 *"])
+    randomly_seed = next(line for line in result.stdout.lines if line.startswith("Using --randomly-seed="))
+    # Without a seed of its own, the session uses pytest-randomly's: one seed reproduces both.
+    result.stdout.fnmatch_lines([f"thrillpots: seed {randomly_seed.split('=')[1]} *"])
 
 
 def test_the_plugin_imports_nothing_heavy_at_start_up(pytester: pytest.Pytester) -> None:

@@ -118,8 +118,8 @@ def test_coverage_events_come_first(capsysbinary: pytest.CaptureFixture[bytes]) 
         (["WinEvent", "--set", "timestamp=soon"], "--set makes the WinEvent invalid: timestamp: expected number, "
          'got string "soon" [type]'),
         (["WinEvent", "--set", "timestamp"], "--set timestamp: write it as PATH=JSON, e.g. jackpot_currency='\"GBP\"' or seed=7"),
-        (["--all", "--set", "nope=1"], "--set nope=1: no event type here has that field (JackpotUpdateEvent has no field "
-         "'nope=1' (nope is not in the spec). Fields you can set:"),
+        (["--all", "--set", "nope=1"], "--set nope: no event type here has that field (JackpotUpdateEvent has no field "
+         "'nope' (nope is not in the spec). Fields you can set:"),
         (["WinEvent", "--seed", "x"], "--seed: a seed is a whole number or 'random', not 'x'"),
         (["WinEvent", "-n", "-1"], "-n takes a number of events >= 0, not -1"),
         (["WinEvent", "--coverage", "--trait", "withheld"],
@@ -160,9 +160,9 @@ def test_the_console_script_pipes_and_exits_cleanly() -> None:
     )
     assert produced.stderr == b""  # no progress line: stderr is not a terminal
     checked = subprocess.run(
-        [str(bindir / "thrillpots"), "validate", "--strict"], input=produced.stdout, capture_output=True, text=True
+        [str(bindir / "thrillpots"), "validate", "--strict"], input=produced.stdout, capture_output=True
     )
-    assert checked.stdout.strip() == "checked 1800 events: 1800 valid, 0 invalid, 0 unparseable"
+    assert checked.stdout.decode().strip() == "checked 1800 events: 1800 valid, 0 invalid, 0 unparseable"
     failed = subprocess.run([str(bindir / "thrillpots"), "sample", "Nope"], capture_output=True, text=True)
     assert failed.returncode == 2 and "Traceback" not in failed.stderr
 
@@ -177,3 +177,14 @@ def test_the_shipped_examples_are_up_to_date(tmp_path: Path, capsysbinary: pytes
     lines = EXAMPLES.read_bytes().splitlines()
     assert {identify(orjson.loads(line)) for line in lines} == set(EVENT_TYPES)
     assert all(validate(line, identify(orjson.loads(line)), strict=True, semantic=True) == [] for line in lines)
+
+
+def test_a_progress_line_only_for_large_runs_on_a_terminal(
+    capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    small = _run(capsysbinary, "sample", "OptInEvent", "-n", "100", "--seed", "1")
+    assert small[0] == 0 and small[2] == ""
+    code, out, err = _run(capsysbinary, "sample", "OptInEvent", "-n", "10000", "--seed", "1")
+    assert code == 0 and len(out.splitlines()) == 10_000
+    assert err.endswith("] generated 10000/10000 events\n")

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pytest_thrillpots import EVENT_TYPES, RULES, Violation, upgrade_legacy_winners, validate
+from pytest_thrillpots._fastpath import fast_check
 from pytest_thrillpots._paths import to_pointer
 from pytest_thrillpots._spec import Node, iter_fields, lookup, spec
 from pytest_thrillpots._validate import CANONICAL_WINNER, LEGACY_WINNER, describe_value
@@ -808,3 +809,71 @@ def _fits(value: object, node: Node) -> bool:
 def test_multipliers_sample_is_shared_not_mutated() -> None:
     """Guard for the samples module: tests change copies, never the shared constants."""
     assert MULTIPLIERS["multipliers"] == {"EUR": 1, "GBP": 0.86, "ZAR": 19.7, "NZD": 1.8, "SEK": 11.4}
+
+
+# The fast path for JSON text (msgspec) never changes a result, only how soon it comes.
+
+
+@PROPERTY_SETTINGS
+@given(case=mutated_events(), strict=st.booleans())
+def test_the_fast_path_says_valid_only_for_valid_events(
+    case: tuple[str, Any], strict: bool, reference_validators: dict[str, Any]
+) -> None:
+    event_type, payload = case
+    check = fast_check(event_type, strict)
+    assert check is not None
+    if check(orjson.dumps(payload)) is None:
+        assert validate(payload, event_type, strict=strict) == []
+        if not strict:
+            assert reference_validators[event_type].is_valid(payload)
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data())
+def test_a_single_violation_found_fast_equals_the_engines(data: st.DataObject) -> None:
+    """One defect of any kind, anywhere: the text path (fast) and the parsed path (engine) agree."""
+    event_type, parts, _ = data.draw(st.sampled_from([p.values for p in ALL_FIELDS]))
+    path = concrete(parts)
+    event = valid_event(event_type)
+    strict = data.draw(st.booleans())
+    defect = data.draw(st.sampled_from(["delete", "replace", "unknown"]))
+    if defect == "delete":
+        del at(event, path[:-1])[path[-1]]
+    elif defect == "replace":
+        at(event, path[:-1])[path[-1]] = data.draw(JSON_VALUES)
+    else:
+        owner = at(event, path[:-1])
+        owner[data.draw(FIELD_NAMES.filter(lambda n: n not in owner))] = data.draw(JSON_VALUES)
+    assert validate(orjson.dumps(event), event_type, strict=strict) == validate(event, event_type, strict=strict)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"instance_id": "a", "instance_id": 5, "failed_payouts": []}',
+        b'{"instance_id": 5, "instance_id": "a", "failed_payouts": []}',
+        b'{"instance_id": 5, "instance_id": true, "failed_payouts": []}',
+        b'{"failed_payouts": [{"player_id": "p", "brand_id": "b", "currency": "c", "win_amount": "1", "win_amount": 1}],'
+        b' "instance_id": "i"}',
+    ],
+    ids=["last-wrong", "first-wrong", "both-wrong", "nested-first-wrong"],
+)
+def test_duplicate_keys_are_judged_by_the_value_that_wins(text: bytes) -> None:
+    """orjson keeps the last value of a duplicate key; the fast path must agree with it."""
+    assert validate(text, "RafflePayoutErrorEvent") == validate(orjson.loads(text), "RafflePayoutErrorEvent")
+
+
+def test_a_missing_key_of_the_open_map_is_found_on_the_text_path_too() -> None:
+    event = valid_event("WinEvent")
+    del event["currency_multipliers"]["multipliers"]["SEK"]
+    assert [v.path for v in validate(orjson.dumps(event), "WinEvent")] == ["/currency_multipliers/multipliers/SEK"]
+
+
+def test_a_wrong_further_currency_is_found_on_the_text_path_too() -> None:
+    event = valid_event("WinEvent")
+    event["currency_multipliers"]["multipliers"].update({"USD": 1, "NOK": "x", "AUD": None})
+    assert validate(orjson.dumps(event), "WinEvent") == validate(event, "WinEvent")
+    assert [v.path for v in validate(orjson.dumps(event), "WinEvent")] == [
+        "/currency_multipliers/multipliers/NOK",
+        "/currency_multipliers/multipliers/AUD",
+    ]

@@ -16,7 +16,7 @@ from typing import Any
 from .._errors import ThrillpotsError, UnknownFieldError, close_matches
 from .._paths import PathPart, to_human
 from .._seed import derive_seed
-from .._spec import Node, field_paths, spec
+from .._spec import Node, field_paths, lookup, spec
 from ._draft import NO_SETTINGS, Draft, Override, Settings
 from ._producers import ARRAY_SIZES, BEGIN, BEGIN_ITEM, BINDINGS, ELEMENTS, PRODUCERS, Maker, pot_count
 from ._provider import Pools, pick, pools_for, token
@@ -141,7 +141,7 @@ def _bound(name: str, values: Iterable[Override]) -> dict[str, Any]:
     bound: dict[str, Any] = {}
     for parts, value in values:
         key = ".".join(str(p) for p in parts)
-        if key in keys and fits(_node_at(name, parts), value):
+        if key in keys and fits(lookup(name, parts), value):
             bound[key] = value
     return bound
 
@@ -161,15 +161,6 @@ def fits(node: Node | None, value: object) -> bool:
     if node.kind == "boolean":
         return isinstance(value, bool)
     return False
-
-
-def _node_at(name: str, parts: Sequence[PathPart]) -> Node | None:
-    node: Node | None = spec(name)
-    for part in parts:
-        if node is None:
-            return None
-        node = node.child(part)
-    return node
 
 
 # --- Overrides -----------------------------------------------------------------------------
@@ -211,6 +202,8 @@ def _unknown_field_message(name: str, parts: Sequence[PathPart], depth: int, spe
     matches = close_matches(shape, known)
     where = to_human(parts[: depth + 1])
     hint = f" Did you mean {' or '.join(repr(m) for m in matches)}?" if matches else ""
+    if spelling in ("trait", "traits"):
+        hint += f" Traits are not fields: apply one with {name}Factory.trait(name, **params)."
     return (
         f"{name} has no field {spelling!r} ({where} is not in the spec).{hint} "
         f"Fields you can set: {', '.join(known)}; nest with __ (currency_multipliers__base_currency) "

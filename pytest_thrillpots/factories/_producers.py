@@ -14,6 +14,7 @@ from typing import Any
 from .._spec import spec
 from ._draft import Draft
 from ._provider import (
+    JACKPOT_STATUSES,
     PROGRESSIVE_TIERS,
     REFERENCE_RATES,
     game_slug,
@@ -29,7 +30,9 @@ from ._provider import (
 
 Maker = Callable[[Draft], Any]
 
-JACKPOT_TYPE, RAFFLE_TYPE = spec("JackpotUpdateEvent").fields["jackpot_type"].enum or ("Jackpot", "Raffle")
+_JACKPOT_TYPES = spec("JackpotUpdateEvent").fields["jackpot_type"].enum
+assert _JACKPOT_TYPES is not None and len(_JACKPOT_TYPES) == 2, "the factories expect two jackpot types"
+JACKPOT_TYPE, RAFFLE_TYPE = _JACKPOT_TYPES
 """The spec's two jackpot types; a test proves the provider's jackpot kinds use these names."""
 
 HOUR_MS = 3600 * 1000
@@ -103,11 +106,12 @@ def _listed(ctx: Draft, items: tuple[str, ...]) -> list[str]:
 
 
 def _status(ctx: Draft) -> str:
+    active, pending, closed = JACKPOT_STATUSES
     if ctx.start is None:
-        return "Pending"
+        return pending
     if ctx.end is not None and ctx.end <= ctx.now:
-        return "Closed"
-    return "Active"
+        return closed
+    return active
 
 
 def _begin_community_error(ctx: Draft) -> None:

@@ -45,72 +45,78 @@ REFERENCE_RATES: Mapping[str, float] = {
 }
 _REGION_OF_CURRENCY = {"EUR": "eu", "GBP": "uk", "ZAR": "za", "NZD": "nz", "SEK": "se"}
 
-_BRAND_STEMS = (
-    "lucky",
-    "royal",
-    "golden",
-    "star",
-    "spin",
-    "mega",
-    "wild",
-    "jolly",
-    "red",
-    "cosmic",
-    "neon",
-    "magic",
-    "fortune",
-    "diamond",
-    "emerald",
-    "viking",
-    "rocket",
-    "silver",
-    "aurora",
-    "bandit",
+_BRAND_STEMS = tuple(
+    [
+        "lucky",
+        "royal",
+        "golden",
+        "star",
+        "spin",
+        "mega",
+        "wild",
+        "jolly",
+        "red",
+        "cosmic",
+        "neon",
+        "magic",
+        "fortune",
+        "diamond",
+        "emerald",
+        "viking",
+        "rocket",
+        "silver",
+        "aurora",
+        "bandit",
+    ]
 )
 _BRAND_ENDINGS = ("casino", "bet", "slots", "spins", "play", "vegas", "palace", "win", "jackpots", "games")
-_THEME_WORDS = (
-    "Golden",
-    "Mega",
-    "Lucky",
-    "Wild",
-    "Royal",
-    "Diamond",
-    "Mystic",
-    "Thunder",
-    "Dragon",
-    "Pharaoh",
-    "Viking",
-    "Aztec",
-    "Fortune",
-    "Starlight",
-    "Emerald",
-    "Phoenix",
-    "Jungle",
-    "Pirate",
-    "Cosmic",
-    "Frozen",
+_THEME_WORDS = tuple(
+    [
+        "Golden",
+        "Mega",
+        "Lucky",
+        "Wild",
+        "Royal",
+        "Diamond",
+        "Mystic",
+        "Thunder",
+        "Dragon",
+        "Pharaoh",
+        "Viking",
+        "Aztec",
+        "Fortune",
+        "Starlight",
+        "Emerald",
+        "Phoenix",
+        "Jungle",
+        "Pirate",
+        "Cosmic",
+        "Frozen",
+    ]
 )
-_THEME_NOUNS = (
-    "Treasure",
-    "Riches",
-    "Gems",
-    "Gold",
-    "Spins",
-    "Crown",
-    "Vault",
-    "Empire",
-    "Legends",
-    "Fruits",
-    "Wolves",
-    "Temple",
-    "Rush",
-    "Bonanza",
-    "Nights",
-    "Dreams",
-    "Reels",
-    "Eagles",
-    "Pearls",
-    "Kingdom",
+_THEME_NOUNS = tuple(
+    [
+        "Treasure",
+        "Riches",
+        "Gems",
+        "Gold",
+        "Spins",
+        "Crown",
+        "Vault",
+        "Empire",
+        "Legends",
+        "Fruits",
+        "Wolves",
+        "Temple",
+        "Rush",
+        "Bonanza",
+        "Nights",
+        "Dreams",
+        "Reels",
+        "Eagles",
+        "Pearls",
+        "Kingdom",
+    ]
 )
 JACKPOT_KINDS = {"Jackpot": ("Jackpot", "Drop", "Millions", "Jackpot Network"), "Raffle": ("Raffle", "Prize Draw")}
 _GAME_SUFFIXES = ("", "", "", "-deluxe", "-megaways", "-hold-and-win", "-xmas", "-2")
@@ -128,12 +134,12 @@ _TIER_VALUES = {
     RAFFLE_TIER: (500, 25_000),
 }
 JACKPOT_STATUSES = ("Active", "Pending", "Closed")
+"""A jackpot's status: running, not started yet (no start), ended."""
 _DEVICES = ("mobile", "desktop", "tablet")
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
 EPOCH_START_MS = int(datetime(2025, 1, 1, tzinfo=timezone.utc).timestamp() * 1000)
 EPOCH_SPAN_MS = 365 * 24 * 3600 * 1000
-DAY_MS = 24 * 3600 * 1000
 
 
 def listed_currencies() -> tuple[str, ...]:
