@@ -250,6 +250,8 @@ def assert_events_equal(
 class SpecMatcher:
     """Equal to any payload that is a valid ``event_type`` and has the named field values.
 
+    The payload is parsed JSON or JSON text (``bytes``/``str``), as ``validate()`` takes it.
+
     ``assert event == matches_spec("WinEvent", player_id="p-1")``. After a successful
     comparison its ``repr`` is the payload's, so pytest's own diff of a larger structure shows
     only the parts that really differ (the dirty-equals trick).
@@ -267,6 +269,16 @@ class SpecMatcher:
     def violations(self, other: object) -> list[Violation]:
         return validate(other, self.event_type, strict=self.strict)
 
+    @staticmethod
+    def _payload(other: object) -> object:
+        """JSON text (``bytes`` or ``str``, as validate() takes it) parsed; anything else as it is."""
+        if isinstance(other, (bytes, bytearray, memoryview, str)):
+            try:
+                return orjson.loads(other)
+            except orjson.JSONDecodeError:
+                return _ABSENT
+        return other
+
     def field_differences(self, other: object) -> list[tuple[list[PathPart], object, object]]:
         out: list[tuple[list[PathPart], object, object]] = []
         for name, want in self.expected_fields.items():
@@ -281,7 +293,8 @@ class SpecMatcher:
             return other is self
         if _coverage.RECORDER is not None:
             _coverage.RECORDER.match(self.event_type, self._paths.values())
-        if not isinstance(other, Mapping) or self.violations(other) or self.field_differences(other):
+        payload = self._payload(other)
+        if not isinstance(payload, Mapping) or self.violations(payload) or self.field_differences(payload):
             self._matched = _ABSENT
             return False
         self._matched = other
@@ -302,15 +315,20 @@ class SpecMatcher:
     def explain(self, other: object, *, colour: bool = False) -> list[str]:
         """Why ``other`` does not match: its violations, then its field differences."""
         lines = [f"payload does not match {self!r}"]
-        if not isinstance(other, Mapping):
-            lines.append(f"  expected a {self.event_type} object, got {type(other).__name__}")
+        payload = self._payload(other)
+        if not isinstance(payload, Mapping):
+            if payload is _ABSENT:  # JSON text that does not parse: say where
+                lines.append("spec violations:")
+                lines.extend(violation_lines(self.violations(other)))
+            else:
+                lines.append(f"  expected a {self.event_type} object, got {type(payload).__name__}")
             return lines
         with _coverage.paused():  # the comparison that failed already counted this event
-            violations = self.violations(other)
+            violations = self.violations(payload)
         if violations:
             lines.append("spec violations:")
             lines.extend(violation_lines(violations))
-        differences = self.field_differences(other)
+        differences = self.field_differences(payload)
         if differences:
             lines.append("field differences:")
             lines.extend(difference_lines(differences, colour=colour))

@@ -30,6 +30,9 @@ from ._spec import EVENT_TYPES
 if TYPE_CHECKING:
     from .factories import BoundFactory
 
+_TraitUse = tuple[str, tuple[int, ...], dict[str, int]]
+"""A --trait as given: its name, positional and named parameters."""
+
 PROGRESS_FROM = 10_000
 """Draw a progress line (on a terminal) only for runs of at least this many events."""
 CHUNK = 1_000
@@ -122,20 +125,17 @@ def _seed_of(text: str | None) -> int | None:
         raise UsageError(f"--seed: {exc}") from None
 
 
-def _parse_trait(text: str) -> tuple[str, dict[str, int]]:
+def _parse_trait(text: str) -> _TraitUse:
     from .cli import UsageError
+    from .factories._traits import parse_trait
 
-    name, _, rest = text.partition(":")
-    params: dict[str, int] = {}
-    for pair in filter(None, rest.split(",")):
-        key, sep, value = pair.partition("=")
-        try:
-            params[key.strip()] = int(value)
-        except ValueError:
-            raise UsageError(f"--trait {text}: write parameters as NAME:KEY=NUMBER, e.g. community:n=5") from None
-        if not sep:
-            raise UsageError(f"--trait {text}: write parameters as NAME:KEY=NUMBER, e.g. community:n=5")
-    return name.strip(), params
+    if not any(mark in text for mark in ":()"):
+        return text.strip(), (), {}  # a bare name, known or not: the factory lists its traits when not
+    try:
+        name, args, params = parse_trait(text)
+    except ThrillpotsError:
+        raise UsageError(f"--trait {text}: write parameters as NAME:KEY=NUMBER, e.g. community:n=5") from None
+    return name, args, params
 
 
 def _parse_set(text: str) -> tuple[str, tuple[PathPart, ...], Any]:
@@ -170,7 +170,7 @@ class _Plan:
 def _plans(
     names: list[str],
     seed: int,
-    traits: list[tuple[str, dict[str, int]]],
+    traits: list[_TraitUse],
     sets: list[tuple[str, tuple[PathPart, ...], Any]],
 ) -> list[_Plan]:
     from .cli import UsageError
@@ -182,10 +182,10 @@ def _plans(
     used_sets: dict[str, str] = {}
     for name in names:
         factory = factory_for(name).seeded(seed)
-        for trait, params in traits:
+        for trait, args, params in traits:
             if trait in factory.traits or len(names) == 1:
                 try:
-                    factory = factory.trait(trait, **params)
+                    factory = factory.trait(trait, *args, **params)
                 except ThrillpotsError as exc:
                     raise UsageError(f"--trait {trait}: {exc}") from None
                 used_traits.add(trait)
@@ -206,12 +206,12 @@ def _plans(
 
 
 def _check_all_used(
-    names: list[str], traits: list[tuple[str, dict[str, int]]], used_traits: set[str], used_sets: dict[str, str]
+    names: list[str], traits: list[_TraitUse], used_traits: set[str], used_sets: dict[str, str]
 ) -> None:
     from .cli import UsageError
     from .factories._traits import TRAITS
 
-    for trait, _ in traits:
+    for trait, *_ in traits:
         if trait not in used_traits:
             offered = "; ".join(f"{n}: {', '.join(t.signature for t in TRAITS[n].values()) or 'none'}" for n in names)
             raise UsageError(f"--trait {trait}: no event type here has it (traits: {offered})")

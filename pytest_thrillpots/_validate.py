@@ -343,7 +343,7 @@ def _missing_violation(event_type: str, member: list[PathPart]) -> Violation:
 
 
 def _unknown_violation(event_type: str, parts: list[PathPart], name: str, value: object) -> Violation:
-    owner = _lookup(event_type, tuple(parts))
+    owner = _node_at(event_type, parts)
     where = f"{owner.structure} " if owner is not None and owner.structure else ""
     actual = describe_value(value)
     return Violation(
@@ -406,12 +406,15 @@ def _type_violation(
     return Violation(pointer, "type", expected, actual, f"expected {expected}, got {actual}")
 
 
-def _expected(event_type: str, parts: list[PathPart], types: list[str] | None) -> str:
+def _node_at(event_type: str, parts: list[PathPart]) -> Node | None:
     if _is_winner_item(event_type, parts[:2]) and parts[2:3] == [1]:
         # Inside a legacy tuple's amount: the spec's CurrencyValue.
-        node = _lookup("CurrencyValue", tuple(parts[3:]))
-    else:
-        node = _lookup(event_type, tuple(parts))
+        return _lookup("CurrencyValue", tuple(parts[3:]))
+    return _lookup(event_type, tuple(parts))
+
+
+def _expected(event_type: str, parts: list[PathPart], types: list[str] | None) -> str:
+    node = _node_at(event_type, parts)
     if node is not None:
         return node.describe()
     return " or ".join(types) if types else "a value"

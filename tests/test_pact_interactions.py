@@ -85,7 +85,10 @@ def test_a_nullable_number_is_an_or_rule() -> None:
 
 def test_a_nullable_object_splits_the_interaction_in_two() -> None:
     null, present = derive("WinEvent", "a win", fields=["metadata"], given={"a win": {"pot": 1}})
-    assert (null.description, present.description) == ("WinEvent: a win (metadata null)", "WinEvent: a win (metadata present)")
+    assert (null.description, present.description) == (
+        "WinEvent: a win (metadata null)",
+        "WinEvent: a win (metadata present)",
+    )
     assert null.states == (("a win", {"pot": 1}), ("metadata is null", {}))
     assert present.states == (("a win", {"pot": 1}), ("metadata is present", {}))
     assert (null.body, present.body) == ({"metadata": None}, {"metadata": {}})
@@ -95,7 +98,10 @@ def test_a_nullable_object_splits_the_interaction_in_two() -> None:
 
 def test_a_pin_is_an_exact_value_the_consumer_reads() -> None:
     (interaction,) = derive(
-        "WinEvent", "a win", fields=["player_id"], pins={"brand_id": "brand-7", "currency_multipliers__base_currency": "EUR"}
+        "WinEvent",
+        "a win",
+        fields=["player_id"],
+        pins={"brand_id": "brand-7", "currency_multipliers__base_currency": "EUR"},
     )
     assert interaction.body["brand_id"] == "brand-7"
     assert interaction.body["currency_multipliers"] == {"base_currency": "EUR"}
@@ -126,16 +132,57 @@ def test_an_unknown_pin_raises_naming_the_pin() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"fields": "player_id"}, "fields= takes a list of field paths, not the string 'player_id': write ['player_id']"),
-        ({"fields": []}, "fields=[] reads nothing: list the fields the consumer reads, or leave fields out for the whole event"),
+        (
+            {"fields": "player_id"},
+            "fields= takes a list of field paths, not the string 'player_id': write ['player_id']",
+        ),
+        (
+            {"fields": []},
+            "fields=[] reads nothing: list the fields the consumer reads, or leave fields out for the whole event",
+        ),
         ({"given": {"": {}}}, "a provider state is a non-empty string, not ''"),
-        ({"pins": {"community_winners__1__brand_id": "b"}}, "cannot pin community_winners__1__brand_id=...: a pact matches"),
+        (
+            {"pins": {"community_winners__1__brand_id": "b"}},
+            "cannot pin community_winners__1__brand_id=...: a pact matches",
+        ),
     ],
 )
 def test_a_bad_expectation_says_how_to_fix_it(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(PactDefinitionError) as error:
         derive("WinEvent", "a win", **kwargs)
     assert str(error.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("event_type", "pins", "line"),
+    [
+        ("WinEvent", {"seed": None}, "  seed: expected number, got null (null is not allowed here) [null]"),
+        ("JackpotUpdateEvent", {"jackpot_type": "Mystery"}, '  jackpot_type: expected "Jackpot" or "Raffle", got string "Mystery" [enum]'),
+        ("JackpotUpdateEvent", {"pots__0__current_value": "12"}, '  pots[0].current_value: expected number, got string "12" [type]'),
+    ],
+)  # fmt: skip
+def test_a_pin_the_spec_forbids_raises_at_once(event_type: str, pins: dict[str, Any], line: str) -> None:
+    name = next(iter(pins))
+    with pytest.raises(PactDefinitionError) as error:
+        derive(event_type, "a message", pins=pins)
+    assert str(error.value) == (
+        f"cannot pin {name}=...: the spec does not allow that value, so no producer could send it\n{line}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("given", "states"),
+    [
+        ("a win", (("a win", {}),)),
+        (["a win", "a jackpot"], (("a win", {}), ("a jackpot", {}))),
+        ({"a win": {"pot": 1}, "a jackpot": None}, (("a win", {"pot": 1}), ("a jackpot", {}))),
+        (("a win", {"pot": 1}), (("a win", {"pot": 1}),)),
+        (["a jackpot", ("a win", {"pot": 1})], (("a jackpot", {}), ("a win", {"pot": 1}))),
+    ],
+)
+def test_provider_states_take_names_params_and_pairs(given: Any, states: tuple[Any, ...]) -> None:
+    (interaction,) = derive("OptInEvent", "an opt-in", given=given)
+    assert interaction.states == states
 
 
 def test_the_event_type_leads_the_description() -> None:
@@ -156,7 +203,9 @@ def test_the_message_holds_exactly_the_fields_read(data: st.DataObject) -> None:
         for body_path in body_paths:
             # and nothing else: each body field is one read, or inside one, or on the way to one
             assert any(
-                body_path == p or body_path.startswith((f"{p}.", f"{p}[")) or p.startswith((f"{body_path}.", f"{body_path}["))
+                body_path == p
+                or body_path.startswith((f"{p}.", f"{p}["))
+                or p.startswith((f"{body_path}.", f"{body_path}["))
                 for p in paths
             ), (body_path, paths)
         json.dumps(interaction.to_json())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -90,8 +91,11 @@ def test_a_missing_field_is_named_with_its_path(pacts: Path) -> None:
     def win(description: str, states: dict[str, Any]) -> dict[str, Any]:
         return _win(community_winners=[{"currency": "EUR"}, {"currency": "EUR", "win_amount": 1}])
 
-    with pytest.raises(AssertionError, match=r"\n  community_winners\[0\]\.win_amount: required field 'win_amount' "
-                       r"is missing \(expected number\) \[missing\]$"):
+    with pytest.raises(
+        AssertionError,
+        match=r"\n  community_winners\[0\]\.win_amount: required field 'win_amount' "
+        r"is missing \(expected number\) \[missing\]$",
+    ):
         verify_pacts({"WinEvent": win, "OptInEvent": _opt_in}, sources=pacts)
 
 
@@ -102,7 +106,10 @@ def test_a_producer_that_raises_shows_its_own_traceback(pacts: Path) -> None:
     with pytest.raises(AssertionError) as failure:
         verify_pacts({"WinEvent": build_the_win, "OptInEvent": _opt_in}, sources=pacts)
     message = str(failure.value)
-    assert "wallet: 'WinEvent: a progressive jackpot win' (given a progressive jackpot win)\n  the WinEvent producer raised:\n" in message
+    assert (
+        "wallet: 'WinEvent: a progressive jackpot win' (given a progressive jackpot win)\n  the WinEvent producer raised:\n"
+        in message
+    )
     assert "in build_the_win\n" in message
     assert message.endswith("LookupError: no jackpot 'mega' in the catalogue")
 
@@ -120,7 +127,7 @@ def test_a_failing_state_handler_fails_at_once_naming_the_state(pacts: Path) -> 
         )
     assert time.perf_counter() - started < 5  # the verifier's own retries take about 128 s
     message = str(failure.value)
-    assert "\n  the handler of provider state 'a progressive jackpot win' {\"pot\":\"mega\"} raised:\n" in message
+    assert '\n  the handler of provider state \'a progressive jackpot win\' {"pot":"mega"} raised:\n' in message
     assert message.endswith("ConnectionError: catalogue database is down")
 
 
@@ -141,6 +148,79 @@ def test_a_state_handler_sets_up_and_tears_down_around_the_message(pacts: Path) 
         {"WinEvent": win, "OptInEvent": _opt_in}, sources=pacts, states={"a progressive jackpot win": a_jackpot}
     )
     assert log == ["built with mega", "teardown mega"] and not catalogue
+
+
+def test_a_state_handler_may_take_pact_pythons_action_form_or_no_parameters(pacts: Path) -> None:
+    log: list[str] = []
+
+    def a_jackpot(action: str, params: dict[str, Any]) -> None:
+        log.append(f"{action} {params['pot']}")
+
+    def a_player() -> None:
+        log.append("player")
+
+    def win(description: str, states: dict[str, Any]) -> dict[str, Any]:
+        log.append("built")
+        return _win()
+
+    verify_pacts(
+        {"WinEvent": win, "OptInEvent": _opt_in},
+        sources=pacts,
+        states={"a progressive jackpot win": a_jackpot, "a player opted in": a_player},
+    )
+    assert log == ["player", "setup mega", "built", "teardown mega"]
+
+
+def _strip_event_type_prefixes(directory: Path) -> None:
+    """As a pact written by another tool: the description as the consumer wrote it, the event type in metadata."""
+    for path in directory.glob("*.json"):
+        pact = json.loads(path.read_text())
+        for interaction in pact["interactions"]:
+            interaction["description"] = interaction["description"].split(": ", 1)[1]
+        path.write_text(json.dumps(pact))
+
+
+def test_a_message_is_routed_by_the_event_type_in_its_metadata(pacts: Path) -> None:
+    _strip_event_type_prefixes(pacts)
+    seen: list[str] = []
+
+    def win(description: str, states: dict[str, Any]) -> dict[str, Any]:
+        seen.append(description)
+        return _win()
+
+    result = verify_pacts({"WinEvent": win, "OptInEvent": _opt_in}, sources=sorted(pacts.glob("*.json")))
+    assert [(i.description, i.passed) for i in result.interactions] == [
+        ("an opt-in", True),
+        ("a progressive jackpot win", True),
+    ]
+    assert seen == ["a progressive jackpot win"]
+
+
+def test_a_description_two_event_types_share_cannot_be_routed(pacts: Path) -> None:
+    crm = ConsumerPact("crm")
+    crm.expects("OptInEvent", "a progressive jackpot win", fields=["opted_in"])
+    crm.verify(lambda event: None)
+    crm.recorder.write(pacts)
+    _strip_event_type_prefixes(pacts)
+    with pytest.raises(AssertionError) as failure:
+        verify_pacts({"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in}, sources=pacts)
+    assert (
+        "  cannot tell the event type of 'a progressive jackpot win': the pacts use that description for more than "
+        "one event type (OptInEvent for crm; WinEvent for wallet) and the verifier sends only the description; "
+        "one consumer renames it"
+    ) in str(failure.value)
+
+
+def test_a_message_without_metadata_or_prefix_says_how_it_is_routed(pacts: Path) -> None:
+    _strip_event_type_prefixes(pacts)
+    for path in pacts.glob("*.json"):
+        pact = json.loads(path.read_text())
+        for interaction in pact["interactions"]:
+            del interaction["metadata"]["event_type"]
+        path.write_text(json.dumps(pact))
+    with pytest.raises(AssertionError) as failure:
+        verify_pacts({"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in}, sources=pacts)
+    assert "  cannot tell the event type of 'an opt-in': its message metadata has no 'event_type'" in str(failure.value)
 
 
 def test_an_event_type_without_a_producer_fails_its_interactions(pacts: Path) -> None:
@@ -167,12 +247,18 @@ def test_a_misspelt_event_type_is_refused_before_verifying(pacts: Path) -> None:
     ("kwargs", "message"),
     [
         ({"sources": "empty"}, "no pact files in {tmp}/empty/: run the consumers' tests first"),
-        ({"sources": "nowhere.json"}, "pact source '{tmp}/nowhere.json' is neither a pact file nor a directory of pact files"),
+        (
+            {"sources": "nowhere.json"},
+            "pact source '{tmp}/nowhere.json' is neither a pact file nor a directory of pact files",
+        ),
         (
             {"sources": ".", "publish": PublishResults("abc123")},
             "publish= sends verification results to a Pact Broker: give broker=PactBroker(...) too",
         ),
-        ({"broker": PactBroker(url=None)}, "no Pact Broker URL: set PACT_BROKER_BASE_URL or pass PactBroker(url='https://...')"),
+        (
+            {"broker": PactBroker(url=None)},
+            "no Pact Broker URL: set PACT_BROKER_BASE_URL or pass PactBroker(url='https://...')",
+        ),
     ],
 )
 def test_a_verification_that_cannot_run_says_why(tmp_path: Path, kwargs: dict[str, Any], message: str) -> None:
@@ -228,6 +314,37 @@ def test_broker_and_publish_settings_reach_pact_python(pacts: Path, monkeypatch:
         [],
     )
     assert spy.calls["verifier_set_publish_options"] == ("abc123", "https://ci.example/1", ["prod"], "main")
+
+
+def test_broker_and_publish_settings_may_be_dicts_or_the_environment(
+    pacts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PACT_BROKER_BASE_URL", "https://env-broker.example")
+    monkeypatch.setenv("PACT_BROKER_TOKEN", "env-token")
+    spy = _FfiSpy(monkeypatch)
+    producer = {"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in}
+    verify_pacts(producer, sources=pacts, broker=True, publish={"version": "abc123", "branch": "main"})
+    assert spy.calls["verifier_broker_source_with_selectors"][:4] == (
+        "https://env-broker.example",
+        None,
+        None,
+        "env-token",
+    )
+    assert spy.calls["verifier_set_publish_options"] == ("abc123", None, [], "main")
+    verify_pacts(producer, sources=pacts, broker={"url": "https://broker.example", "include_pending": False})
+    assert spy.calls["verifier_broker_source_with_selectors"][:5] == (
+        "https://broker.example",
+        None,
+        None,
+        "env-token",
+        False,
+    )
+
+
+def test_a_misspelt_broker_setting_is_refused() -> None:
+    with pytest.raises(TypeError) as error:
+        verify_pacts({"WinEvent": lambda d, s: _win()}, broker={"url": "https://broker.example", "pending": True})
+    assert str(error.value).startswith("broker= has no setting 'pending'. Did you mean 'include_pending'?")
 
 
 def test_the_broker_settings_default_to_the_standard_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,11 +6,11 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from .. import _seed
-from .._errors import UnknownEventTypeError, did_you_mean
+from .._errors import UnknownEventTypeError, UnknownTraitError, did_you_mean
 from .._spec import EVENT_TYPES, STRUCTURE_TYPES
 from ._draft import NO_SETTINGS, Settings
 from ._engine import Stream, build, parse_overrides
-from ._traits import LEGACY_TRAITS, TRAITS, Trait, find_trait
+from ._traits import LEGACY_TRAITS, TRAITS, Trait, find_trait, parse_trait
 
 Check = Callable[["BoundFactory", dict[str, Any]], None]
 
@@ -107,9 +107,18 @@ class BoundFactory:
                 self._check(self, event)
         return events
 
-    def trait(self, name: str, **params: int) -> BoundFactory:
-        """This factory with one more trait (``.trait("community", n=3)``); chain to combine."""
+    def trait(self, name: str, *args: int, **params: int) -> BoundFactory:
+        """This factory with one more trait (``.trait("community", n=3)``, ``.trait("community", 3)``
+        or as its signature reads, ``.trait("community(n=3)")``); chain to combine."""
+        if isinstance(name, str) and not name.isidentifier():
+            try:
+                name, written, given = parse_trait(name)
+            except UnknownTraitError:
+                find_trait(self.name, name)  # a clearer error when the text names no trait: the list of them
+                raise
+            args, params = (*written, *args), {**given, **params}
         trait = find_trait(self.name, name)
+        params = trait.named(self.name, args, params)
         settings = self._settings.merged(trait.settings(self.name, **params))
         label = name if not params else f"{name}({', '.join(f'{k}={v}' for k, v in params.items())})"
         return BoundFactory(self.name, self._stream, settings, (*self.trait_names, label), self._check)
@@ -172,9 +181,9 @@ class Factory:
         return cls._default.batch(n, **overrides)
 
     @classmethod
-    def trait(cls, name: str, **params: int) -> BoundFactory:
+    def trait(cls, name: str, *args: int, **params: int) -> BoundFactory:
         """The factory with a trait: ``WinEventFactory.trait("community", n=3).build()``."""
-        return cls._default.trait(name, **params)
+        return cls._default.trait(name, *args, **params)
 
     @classmethod
     def seeded(cls, seed: int) -> BoundFactory:

@@ -48,9 +48,9 @@ class ThrillpotsHub:
         __tracebackhide__ = True
         return self.factory(name).batch(n, **overrides)
 
-    def trait(self, name: str, trait: str, **params: int) -> BoundFactory:
+    def trait(self, name: str, trait: str, *args: int, **params: int) -> BoundFactory:
         """The test's ``name`` factory with a trait: ``thrillpots.trait("WinEvent", "withheld").build()``."""
-        return self.factory(name).trait(trait, **params)
+        return self.factory(name).trait(trait, *args, **params)
 
     def coverage(self, name: str) -> list[dict[str, Any]]:
         """The factory's coverage events (every branch of the spec; the same in every test)."""

@@ -2,9 +2,9 @@
 
 ``mutations(event, "WinEvent")`` yields ``(mutated_payload, expected_violation)`` pairs: each
 field missing, of a wrong type, null where the spec forbids it, outside its enum, defects
-inside array items and the multipliers map, unknown fields (strict) and the legacy raffle
-winner tuple. Every defect is read from the spec, and ``validate(payload, event_type,
-strict=True)`` reports each expected violation (the toolkit's own tests prove it).
+inside array items and the multipliers map, unknown fields (with ``strict=True``) and the
+legacy raffle winner tuple. Every defect is read from the spec, and ``validate(payload,
+event_type, strict=strict)`` reports each expected violation (the toolkit's own tests prove it).
 """
 
 from __future__ import annotations
@@ -70,12 +70,13 @@ class Mutation(NamedTuple):
         return f"{expected.rule}-{expected.field}{kind}"
 
 
-def mutations(event: Any, event_type: str, *, strict: bool = True) -> Iterator[Mutation]:
+def mutations(event: Any, event_type: str, *, strict: bool = False) -> Iterator[Mutation]:
     """Every single-defect mutant of ``event`` with the violation ``validate`` must report.
 
     ``event`` must be a valid ``event_type`` (a factory's event, say); empty arrays of objects
-    get one item first so the defects inside items are covered too. ``strict=False`` leaves out
-    the unknown-field mutants (they are violations only in strict mode).
+    get one item first so the defects inside items are covered too. Like ``validate``, tolerant
+    by default: a consumer must accept unknown fields (additive changes), so they are no defect.
+    ``strict=True`` adds the unknown-field mutants, which ``validate(..., strict=True)`` reports.
     """
     check_event_type(event_type)
     base = _prepared(event, event_type)

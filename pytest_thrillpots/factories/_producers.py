@@ -43,8 +43,10 @@ CONTRIBUTION_STEPS = (0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 5.0)
 
 
 def _now(ctx: Draft, field: str) -> int:
+    # Drawn even when overridden: the override then changes that field alone, not the draws after it.
+    drawn = ctx.pools.epoch_ms + int(ctx.rng.random() * EVENT_WINDOW_MS)
     bound = ctx.bound.get(field)
-    return bound if bound is not None else ctx.pools.epoch_ms + int(ctx.rng.random() * EVENT_WINDOW_MS)
+    return bound if bound is not None else drawn
 
 
 def _begin_jackpot(ctx: Draft, raffle: bool = False) -> None:
@@ -83,7 +85,8 @@ def _begin_jackpot_update(ctx: Draft) -> None:
         ctx.start = None
     else:
         bound = ctx.bound.get("timestamp_start")
-        ctx.start = bound if bound is not None else now - HOUR_MS - int(ctx.rng.random() * 30 * DAY_MS)
+        drawn = now - HOUR_MS - int(ctx.rng.random() * 30 * DAY_MS)
+        ctx.start = bound if bound is not None else drawn
     if ctx.null("timestamp_end", 0.25):
         ctx.end = None
     else:

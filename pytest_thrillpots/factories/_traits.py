@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,19 @@ class Trait:
         if not self.params:
             return self.name
         return f"{self.name}({', '.join(f'{k}={v}' for k, v in self.params.items())})"
+
+    def named(self, owner: str, args: Sequence[Any], params: Mapping[str, Any]) -> dict[str, Any]:
+        """``params`` with the positional ``args`` named in the order of the signature: ``community(5)``."""
+        if len(args) > len(self.params):
+            takes = f"takes {', '.join(self.params)}" if self.params else "takes no parameters"
+            raise UnknownTraitError(
+                f"{owner} trait {self.signature!r} {takes}, not {len(args)} value(s): {', '.join(map(repr, args))}"
+            )
+        named = dict(zip(self.params, args, strict=False))
+        twice = [key for key in named if key in params]
+        if twice:
+            raise UnknownTraitError(f"{owner} trait {self.signature!r}: {', '.join(twice)} given twice")
+        return {**named, **params}
 
     def settings(self, owner: str, **params: Any) -> Settings:
         """The settings of this trait with ``params``; a clear error for a wrong parameter."""
@@ -126,6 +140,36 @@ TRAITS: Mapping[str, Mapping[str, Trait]] = {
 
 LEGACY_TRAITS = frozenset({("RaffleWinEvent", "legacy_winners")})
 """Traits whose events are valid only with ``allow_legacy_winners=True``."""
+
+
+_TRAIT_TEXT = re.compile(r"\s*(?P<name>[A-Za-z_]\w*)\s*(?:\((?P<paren>[^()]*)\)|:(?P<colon>.*))?\s*\Z")
+TRAIT_FORMS = "NAME, NAME(N), NAME(KEY=N) or NAME:KEY=N, e.g. community(n=5)"
+
+
+def parse_trait(text: str) -> tuple[str, tuple[int, ...], dict[str, int]]:
+    """A trait as written in its signature or on the command line: ``community(n=5)``,
+    ``community(5)``, ``community:n=5`` -> ``("community", (5,), {})`` or ``("community", (), {"n": 5})``."""
+    match = _TRAIT_TEXT.match(text)
+    if match is None:
+        raise UnknownTraitError(f"cannot read the trait {text!r}: write {TRAIT_FORMS}")
+    inner = match["paren"] if match["paren"] is not None else match["colon"] or ""
+    args: list[int] = []
+    params: dict[str, int] = {}
+    for piece in filter(None, (p.strip() for p in inner.split(","))):
+        key, sep, value = piece.partition("=")
+        if not sep:
+            key, value = "", key
+        try:
+            number = int(value)
+        except ValueError:
+            raise UnknownTraitError(f"cannot read the trait {text!r}: write {TRAIT_FORMS}") from None
+        if not sep and params:
+            raise UnknownTraitError(f"cannot read the trait {text!r}: a positional value after a KEY=N one")
+        if sep:
+            params[key.strip()] = number
+        else:
+            args.append(number)
+    return match["name"], tuple(args), params
 
 
 def find_trait(owner: str, name: str) -> Trait:

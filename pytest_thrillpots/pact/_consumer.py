@@ -17,7 +17,7 @@ from typing import Any
 from .._coverage import payload_paths, record_pinned
 from .._errors import PactDefinitionError, ThrillpotsError, did_you_mean
 from .._spec import spec
-from ._interactions import CONTENT_TYPE, Interaction, derive
+from ._interactions import CONTENT_TYPE, Given, Interaction, derive
 
 DEFAULT_PROVIDER = "thrillpots"
 
@@ -110,13 +110,14 @@ class ConsumerPact:
         event_type: str,
         description: str,
         *,
-        given: str | Mapping[str, Mapping[str, Any] | None] | Sequence[str] | None = None,
+        given: Given = None,
         fields: Iterable[str] | None = None,
         **pins: Any,
     ) -> dict[str, Any]:
         """Declare that the consumer receives ``event_type`` and reads ``fields`` of it.
 
-        ``given``: the provider state(s): a name, a list of names, or ``{name: params}``.
+        ``given``: the provider state(s): a name, ``{name: params}``, a ``(name, params)`` pair, or a
+        list of names and pairs.
         ``fields``: the field paths the consumer reads (``"player_id"``,
         ``"community_winners[*].win_amount"``); the producer may change every other field.
         Omitted: the whole event. ``**pins``: exact values the producer must send

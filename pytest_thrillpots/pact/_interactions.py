@@ -19,10 +19,10 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeGuard, cast
 
 from .._errors import PactDefinitionError, UnknownFieldError
-from .._paths import PathPart, to_human
+from .._paths import PathPart, to_human, to_pointer
 from .._spec import Node, check_event_type, resolve_field_path, spec
 
 CONTENT_TYPE: Final = "application/json"
@@ -38,6 +38,10 @@ MAX_SEED_ATTEMPTS: Final = 64
 """How many seeds are tried for an example whose listed arrays all have an item."""
 
 _ALL: Final = "<all>"
+
+StatePair = tuple[str, Mapping[str, Any]]
+Given = str | Mapping[str, Mapping[str, Any] | None] | StatePair | Sequence[str | StatePair] | None
+"""Provider states: a name, ``{name: params}``, a ``(name, params)`` pair, or a list of names and pairs."""
 
 Selection = dict[str, Any]
 """Which fields a consumer reads: a tree of names, ``_ALL`` where a field is read whole."""
@@ -101,11 +105,12 @@ def stable_seed(*words: str) -> int:
 
 
 def normalize_states(
-    given: str | Mapping[str, Mapping[str, Any] | None] | Sequence[str] | None,
+    given: Given,
 ) -> tuple[tuple[str, Mapping[str, Any]], ...]:
     """``given`` as ordered ``(state, params)`` pairs.
 
-    A state name, a list of names, or a mapping of names to their parameters.
+    A state name, a mapping of names to their parameters, a ``(name, params)`` pair, or a list
+    of names and pairs.
     """
     if given is None:
         return ()
@@ -113,8 +118,11 @@ def normalize_states(
         pairs: list[tuple[str, Mapping[str, Any]]] = [(given, {})]
     elif isinstance(given, Mapping):
         pairs = [(name, dict(params or {})) for name, params in given.items()]
+    elif _is_state_pair(given):
+        pairs = [(given[0], dict(given[1]))]
     else:
-        pairs = [(name, {}) for name in given]
+        # a name's type is checked below, with the rest
+        pairs = [(item[0], dict(item[1])) if _is_state_pair(item) else (cast(str, item), {}) for item in given]
     for name, params in pairs:
         if not isinstance(name, str) or not name.strip():
             raise PactDefinitionError(f"a provider state is a non-empty string, not {name!r}")
@@ -123,6 +131,10 @@ def normalize_states(
         except TypeError as exc:
             raise PactDefinitionError(f"the parameters of provider state {name!r} must be JSON values: {exc}") from None
     return tuple(pairs)
+
+
+def _is_state_pair(value: object) -> TypeGuard[StatePair]:
+    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], Mapping)
 
 
 def keyword_path(name: str) -> list[PathPart]:
@@ -301,12 +313,29 @@ def example_event(event_type: str, seed: int, pins: Mapping[str, Any]) -> dict[s
     return event
 
 
+def _check_pins(event_type: str, example: Mapping[str, Any], pin_pointers: Mapping[str, str]) -> None:
+    """A pinned value the spec forbids is a contract no conforming producer can honour: refuse it now."""
+    from .._assertions import violation_lines
+    from .._validate import _explain, _validator
+
+    validator = _validator(event_type, False, False)
+    if not pin_pointers or validator.is_valid(example):
+        return
+    for violation in _explain(validator, example, event_type, False):
+        for pointer, name in pin_pointers.items():
+            if violation.path == pointer or violation.path.startswith(pointer + "/"):
+                raise PactDefinitionError(
+                    f"cannot pin {name}=...: the spec does not allow that value, so no producer could send it\n"
+                    + "\n".join(violation_lines([violation]))
+                )
+
+
 def derive(
     event_type: str,
     description: str,
     *,
     fields: Iterable[str] | None = None,
-    given: str | Mapping[str, Mapping[str, Any] | None] | Sequence[str] | None = None,
+    given: Given = None,
     pins: Mapping[str, Any] | None = None,
     seed_words: Sequence[str] = (),
 ) -> list[Interaction]:
@@ -316,6 +345,7 @@ def derive(
         raise PactDefinitionError(f"an interaction needs a description (a non-empty string), not {description!r}")
     pins = dict(pins or {})
     pin_shapes: dict[tuple[str, ...], str] = {}
+    pin_pointers: dict[str, str] = {}
     for name in pins:
         path = to_human(keyword_path(name))
         try:
@@ -328,6 +358,7 @@ def derive(
                 "so a pin inside an array uses index 0 and holds for every item"
             )
         pin_shapes[_shape(parts)] = name
+        pin_pointers[to_pointer(parts)] = name
     states = normalize_states(given)
     selection = selection_for(event_type, fields, pin_shapes)
     node = spec(event_type)
@@ -341,6 +372,7 @@ def derive(
             f"no seeded {event_type} example has an item in every array the consumer reads; pin one, "
             "e.g. community_winners=[{...}]"
         )
+    _check_pins(event_type, example, pin_pointers)
     points = [p for p in split_points(node, selection) if p not in pin_shapes]
     combinations: list[dict[tuple[str, ...], bool]] = [{}]
     for point in points:

@@ -17,14 +17,14 @@ import os
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from .._assertions import _ABSENT, _dig, render_value, violation_lines
-from .._errors import PactVerificationError
+from .._errors import PactVerificationError, did_you_mean
 from .._paths import PathPart, parse_human, to_human, to_pointer
 from .._spec import EVENT_TYPES, check_event_type, lookup
 from .._validate import Rule, Violation, describe_value
@@ -38,8 +38,10 @@ POLL_INTERVAL: Final = 0.01
 
 Producer = Callable[[str, dict[str, dict[str, Any]]], Mapping[str, Any]]
 """``(description, provider_states) -> event``: builds the event with the producer's own code."""
-StateHandler = Callable[[dict[str, Any]], object]
-"""``(params) -> None``; a generator function's code after ``yield`` is the state's teardown."""
+StateHandler = Callable[..., object]
+"""``(params) -> None``; a generator function's code after ``yield`` is the state's teardown.
+pact-python's own form ``(action, params)`` is called with ``"setup"``, then ``"teardown"``; a
+handler without parameters is called without them."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,8 @@ class _MessageServer(HTTPServer):
         self.producer = producer
         self.states = states
         self.sent: dict[str, _Sent] = {}
+        self.routes: dict[str, dict[str, set[str]]] = {}
+        """description -> event type -> consumers, from the ``event_type`` metadata of the local pact files."""
         self.thread = threading.Thread(
             target=self.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, name="thrillpots-pact", daemon=True
         )
@@ -161,16 +165,42 @@ class _MessageServer(HTTPServer):
     def port(self) -> int:
         return int(self.server_address[1])
 
+    def route(self, description: str) -> tuple[str, str] | list[str]:
+        """The event type of a message and the description the producer is given, or why there is none.
+
+        The verifier sends only the description and the provider states: the event type is read
+        from the pact files' ``event_type`` metadata where the files were given, else from the
+        description's ``"WinEvent: "`` prefix (pacts from a URL or a broker).
+        """
+        parsed = split_description(description)
+        candidates = self.routes.get(description, {})
+        if len(candidates) == 1:
+            (event_type,) = candidates
+            if parsed is not None and parsed[0] == event_type:
+                return parsed
+            return event_type, description
+        if parsed is not None:
+            return parsed
+        if len(candidates) > 1:
+            users = "; ".join(f"{t} for {', '.join(sorted(c))}" for t, c in sorted(candidates.items()))
+            return [
+                f"cannot tell the event type of {description!r}: the pacts use that description for more than one "
+                f"event type ({users}) and the verifier sends only the description; one consumer renames it"
+            ]
+        return [
+            f"cannot tell the event type of {description!r}: its message metadata has no {EVENT_TYPE_METADATA!r} "
+            "(or its pact came from a URL or a broker, which are read only by the verifier) and the description does "
+            "not start with the event type ('WinEvent: a progressive jackpot win'), as thrillpots_pact.expects() "
+            "writes it"
+        ]
+
     def produce(self, description: str, provider_states: list[dict[str, Any]]) -> _Sent:
         sent = self.sent[description] = _Sent()
-        parsed = split_description(description)
-        if parsed is None:
-            sent.failure = [
-                f"cannot tell the event type of {description!r}: a description starts with the event type "
-                "('WinEvent: a progressive jackpot win'), as thrillpots_pact.expects() writes it"
-            ]
+        routed = self.route(description)
+        if isinstance(routed, list):
+            sent.failure = routed
             return sent
-        event_type, consumer_description = parsed
+        event_type, consumer_description = routed
         sent.event_type = event_type
         build = self.producer.get(event_type)
         if build is None:
@@ -188,7 +218,7 @@ class _MessageServer(HTTPServer):
                 if handler is None:
                     continue
                 try:
-                    result = handler(dict(params))
+                    result = _run_state(handler, params)
                     if inspect.isgenerator(result):
                         next(result, None)
                         teardowns.append(result)
@@ -214,6 +244,36 @@ class _MessageServer(HTTPServer):
                     next(teardown, None)
                 except Exception as exc:
                     sent.failure = sent.failure or ["a provider state's teardown raised:", *_traceback_lines(exc)]
+
+
+def _state_form(handler: StateHandler) -> str:
+    """How a state handler is called: ``"params"`` (the documented form), ``"action"``
+    (pact-python's ``(action, params)``) or ``"bare"`` (no parameters)."""
+    try:
+        parameters = list(inspect.signature(handler).parameters.values())
+    except (TypeError, ValueError):  # a builtin without a signature
+        return "params"
+    if any(p.kind is p.VAR_POSITIONAL for p in parameters):
+        return "params"
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if not positional:
+        return "bare"
+    return "action" if sum(p.default is p.empty for p in positional) >= 2 else "params"
+
+
+def _run_state(handler: StateHandler, params: Mapping[str, Any]) -> object:
+    """Call a state handler in the form it was written in; a teardown comes back as a generator."""
+    form = _state_form(handler)
+    if form == "bare":
+        return handler()
+    if form == "params":
+        return handler(dict(params))
+
+    def setup_then_teardown() -> Iterator[object]:
+        yield handler("setup", dict(params))
+        handler("teardown", dict(params))
+
+    return setup_then_teardown()
 
 
 def _traceback_lines(exc: BaseException) -> list[str]:
@@ -275,7 +335,29 @@ def default_pact_dir() -> Path:
     return _plugin_pact.configured_pact_dir() or Path("pacts")
 
 
-def _add_sources(verifier: Any, sources: Sequence[str | Path]) -> None:
+def _routes(files: Sequence[Path], provider: str) -> dict[str, dict[str, set[str]]]:
+    """description -> event type -> consumers, from each message's ``event_type`` metadata."""
+    routes: dict[str, dict[str, set[str]]] = {}
+    for path in files:
+        try:
+            pact = json.loads(path.read_text(encoding="utf-8"))
+            if pact.get("provider", {}).get("name") != provider:
+                continue
+            consumer = str(pact.get("consumer", {}).get("name", "?"))
+            interactions = list(pact.get("interactions") or pact.get("messages") or [])
+        except (OSError, ValueError, AttributeError, TypeError):
+            continue  # not a pact: the verifier reports it
+        for interaction in interactions:
+            metadata = interaction.get("metadata") if isinstance(interaction, dict) else None
+            event_type = metadata.get(EVENT_TYPE_METADATA) if isinstance(metadata, dict) else None
+            if isinstance(event_type, str) and isinstance(interaction.get("description"), str):
+                routes.setdefault(interaction["description"], {}).setdefault(event_type, set()).add(consumer)
+    return routes
+
+
+def _add_sources(verifier: Any, sources: Sequence[str | Path]) -> list[Path]:
+    """Hand every source to the verifier; return the local pact files among them."""
+    files: list[Path] = []
     for source in sources:
         text = str(source)
         if "://" in text and not text.startswith("file://"):
@@ -288,9 +370,13 @@ def _add_sources(verifier: Any, sources: Sequence[str | Path]) -> None:
                     f"no pact files in {path}/: run the consumers' tests first (they write <consumer>-<provider>.json "
                     "there), or pass sources=[...] naming the pacts"
                 )
+            files.extend(sorted(path.glob("*.json")))
         elif not path.is_file():
             raise PactVerificationError(f"pact source {text!r} is neither a pact file nor a directory of pact files")
+        else:
+            files.append(path)
         verifier.add_source(path)
+    return files
 
 
 def verify_pacts(
@@ -298,8 +384,8 @@ def verify_pacts(
     *,
     sources: str | Path | Sequence[str | Path] | None = None,
     states: Mapping[str, StateHandler] | None = None,
-    broker: PactBroker | None = None,
-    publish: PublishResults | None = None,
+    broker: PactBroker | Mapping[str, Any] | bool | None = None,
+    publish: PublishResults | Mapping[str, Any] | None = None,
     provider: str = DEFAULT_PROVIDER,
 ) -> VerificationResult:
     """Verify the producer against every consumer's pact in one verifier run.
@@ -310,6 +396,8 @@ def verify_pacts(
     (default: the pact directory, unless ``broker`` is given). ``states`` maps a provider state to
     a handler called with its parameters before the message is built (a generator function: the
     code after ``yield`` is its teardown); a state without a handler only reaches the producer.
+    ``broker``: a ``PactBroker``, its fields as a dict, or True for one read wholly from the
+    ``PACT_BROKER_*`` environment variables; ``publish``: a ``PublishResults`` or its fields as a dict.
 
     Raises ``AssertionError`` naming, for each failing interaction, the consumer, the
     description, and each path with what was expected and what was sent.
@@ -325,6 +413,8 @@ def verify_pacts(
     for name, handler in states.items():
         if not callable(handler):
             raise TypeError(f"states[{name!r}] must be a function (params) -> None")
+    broker = _settings(PactBroker, "broker", PactBroker() if broker is True else broker)
+    publish = _settings(PublishResults, "publish", publish)
     if publish is not None and broker is None:
         raise PactVerificationError(
             "publish= sends verification results to a Pact Broker: give broker=PactBroker(...) too"
@@ -342,7 +432,7 @@ def verify_pacts(
         verifier.add_transport(protocol="message", port=server.port, path=MESSAGE_PATH)
         verifier.state_handler(f"http://127.0.0.1:{server.port}{STATE_PATH}", teardown=False, body=True)
         verifier.set_coloured_output(enabled=False)
-        _add_sources(verifier, sources)
+        server.routes = _routes(_add_sources(verifier, sources), provider)
         if broker is not None:
             broker.add_to(verifier)
         if publish is not None:
@@ -356,6 +446,26 @@ def verify_pacts(
         results = verifier.results
         output = str(verifier.output(strip_ansi=True))
     return _report(results, output, server.sent, provider, failed)
+
+
+_Settings = TypeVar("_Settings", PactBroker, PublishResults)
+
+
+def _settings(kind: type[_Settings], name: str, value: object) -> _Settings | None:
+    """``broker=``/``publish=`` as their dataclass, given as one or as a dict of its fields."""
+    if value is None or value is False:
+        return None
+    if isinstance(value, kind):
+        return value
+    if isinstance(value, Mapping):
+        known = [f.name for f in fields(kind)]
+        for key in value:
+            if key not in known:
+                raise TypeError(
+                    f"{name}= has no setting {key!r}.{did_you_mean(str(key), known)} Its settings: {', '.join(known)}"
+                )
+        return kind(**value)
+    raise TypeError(f"{name}= takes {kind.__name__}(...) or a dict of its settings, not {type(value).__name__}")
 
 
 def _report(
