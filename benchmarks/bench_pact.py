@@ -23,7 +23,7 @@ from typing import Any
 os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
 
 from pytest_thrillpots import verify_pacts
-from pytest_thrillpots.pact._interactions import split_description
+from pytest_thrillpots.pact._verify import add_routes
 
 REPO = Path(__file__).resolve().parent.parent
 PACTS = REPO / "contracts" / "pacts"
@@ -48,13 +48,14 @@ def run_stock() -> None:
     from pact import Verifier
 
     active: dict[str, Any] = {}
+    routes: dict[str, dict[str, set[str]]] = {}
+    for path in PACTS.glob("*.json"):  # the handler gets only the description: route by the pacts' metadata
+        add_routes(routes, json.loads(path.read_text()), "thrillpots")
 
     def message(name: str, metadata: dict[str, Any] | None) -> dict[str, Any]:
-        parsed = split_description(name)
-        assert parsed is not None
-        event_type, description = parsed
+        (event_type,) = routes[name]
         states = {s["name"]: s.get("params") or {} for s in (metadata or {}).get("providerStates", [])}
-        event = PRODUCER[event_type](description, states)
+        event = PRODUCER[event_type](name, states)
         return {
             "contents": json.dumps(event).encode(),
             "metadata": {"event_type": event_type},

@@ -29,23 +29,33 @@ _TEST_SEED = pytest.StashKey[int]()
 
 @dataclass(frozen=True, kw_only=True)
 class ThrillpotsMarker:
-    """The options of ``@pytest.mark.thrillpots(seed=..., strict=...)``, keyword-only."""
+    """The options of ``@pytest.mark.thrillpots(seed=..., strict=..., consumer=..., provider=...)``."""
 
     seed: int | None = None
     """This test's seed, instead of the one derived from the session seed and its node id."""
     strict: bool | None = None
     """Raise when an event the fixtures build is invalid (default: the ini option thrillpots_strict)."""
+    consumer: str | None = None
+    """The consumer the ``thrillpots_pact`` fixture writes the pact for (default: the ini option
+    thrillpots_consumer)."""
+    provider: str | None = None
+    """The provider of that pact (default: ``thrillpots``)."""
 
     def __post_init__(self) -> None:
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0):
             raise TypeError(f"seed must be a whole number >= 0, not {self.seed!r}")
         if self.strict is not None and not isinstance(self.strict, bool):
             raise TypeError(f"strict must be True or False, not {self.strict!r}")
+        for name in ("consumer", "provider"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise TypeError(f"{name} must be a service name (a non-empty string), not {value!r}")
 
 
 MARKER_HELP = (
-    f"{MARKER}(*, seed=None, strict=None): options of the thrillpots fixtures for this test: seed "
-    "fixes the test's seed; strict=True makes an invalid built event an error"
+    f"{MARKER}(*, seed=None, strict=None, consumer=None, provider=None): options of the thrillpots "
+    "fixtures for this test: seed fixes the test's seed; strict=True makes an invalid built event an "
+    "error; consumer and provider name the pact the thrillpots_pact fixture writes"
 )
 
 

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
 PACT_DIR_OPTION = "--thrillpots-pact-dir"
 DEFAULT_PACT_DIR = "pacts"
-MARKER = "thrillpots_pact"
 WORKER_OUTPUT_KEY = "thrillpots_pacts"
 _RECORDER = pytest.StashKey["PactRecorder"]()
 _WRITTEN = pytest.StashKey["list[tuple[Path, int]]"]()
@@ -46,7 +45,7 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini(
         "thrillpots_consumer",
         help="the consumer name the thrillpots_pact fixture writes pacts for (the marker "
-        f"@pytest.mark.{MARKER}(consumer=...) overrides it)",
+        "@pytest.mark.thrillpots(consumer=...) overrides it)",
         default=None,
     )
 
@@ -68,11 +67,6 @@ def configured_pact_dir() -> Path | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     global _configured_pact_dir
-    config.addinivalue_line(
-        "markers",
-        f"{MARKER}(consumer=None, provider='thrillpots'): the consumer and provider names the "
-        "thrillpots_pact fixture writes the test's interactions for",
-    )
     _configured_pact_dir = pact_dir(config)
 
 
@@ -82,20 +76,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def _names(request: pytest.FixtureRequest) -> tuple[str, str]:
+    """The consumer and provider of the test's pact: the ``thrillpots`` marker's, else the ini option's."""
+    from ._plugin_factories import MARKER, marker_options
     from .pact import DEFAULT_PROVIDER
 
-    marker = request.node.get_closest_marker(MARKER)
-    kwargs: dict[str, Any] = dict(marker.kwargs) if marker is not None else {}
-    if marker is not None and marker.args:
-        kwargs.setdefault("consumer", marker.args[0])
-    consumer = kwargs.get("consumer") or request.config.getini("thrillpots_consumer")
+    options = marker_options(request.node)
+    consumer = options.consumer or request.config.getini("thrillpots_consumer")
     if not consumer:
         pytest.fail(
             "thrillpots_pact needs the consumer's name: set thrillpots_consumer = <your service> in the "
             f"[pytest] ini options, or mark the test @pytest.mark.{MARKER}(consumer='<your service>')",
             pytrace=False,
         )
-    return str(consumer), str(kwargs.get("provider") or DEFAULT_PROVIDER)
+    return str(consumer), options.provider or DEFAULT_PROVIDER
 
 
 def _recorder(config: pytest.Config) -> PactRecorder:

@@ -170,8 +170,14 @@ def duplicate_keys(raw: bytes, parsed: Any) -> list[Violation]:
     ``parsed`` is orjson's reading of ``raw``. Compact JSON as most producers write it comes
     back byte for byte from orjson when no key was given twice, which skips the slow search.
     """
-    if raw.count(b'"') < 4 or raw.rstrip(b"\r\n") == orjson.dumps(parsed):
+    if raw.count(b'"') < 4:
         return []
+    try:
+        if raw.rstrip(b"\r\n") == orjson.dumps(parsed):
+            return []
+    except orjson.JSONEncodeError:
+        pass  # nested deeper than orjson writes: search the slow way
+
     any_found = False
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -184,14 +190,13 @@ def duplicate_keys(raw: bytes, parsed: Any) -> list[Violation]:
         marked.duplicates = sorted({k for k in keys if keys.count(k) > 1})
         return marked
 
+    found: list[Violation] = []
     try:
         parsed = json.loads(raw, object_pairs_hook=pairs)
+        if any_found:
+            _collect(parsed, [], found)
     except (ValueError, RecursionError):
         return []
-    if not any_found:
-        return []
-    found: list[Violation] = []
-    _collect(parsed, [], found)
     return found
 
 

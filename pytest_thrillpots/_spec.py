@@ -204,7 +204,15 @@ def identify(payload: object) -> str:
     Events carry no type field, so the type is told by the top-level field names: the types
     whose every field is present are candidates, and the most specific one wins when its fields
     include every other candidate's. Raises ``IdentifyError`` naming the candidates otherwise.
+    ``payload`` is parsed JSON or JSON text (``bytes``/``str``), as ``validate()`` takes it.
     """
+    if isinstance(payload, (bytes, bytearray, memoryview, str)):
+        import orjson
+
+        try:
+            payload = orjson.loads(payload)
+        except orjson.JSONDecodeError as exc:
+            raise IdentifyError(f"cannot identify the event type: the payload is not valid JSON ({exc})") from None
     if not isinstance(payload, Mapping):
         raise IdentifyError(f"cannot identify the event type of a {type(payload).__name__}: an event is a JSON object")
     keys = set(payload)

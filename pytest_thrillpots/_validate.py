@@ -154,6 +154,7 @@ def validate(
     if _coverage.RECORDER is not None:
         _coverage.RECORDER.count_validated(event_type)
     problem: str | None = None
+    text: bytes | bytearray | memoryview | str | None = None
     if isinstance(payload, (bytes, bytearray, memoryview, str)):
         fast = None if allow_legacy_winners or semantic else fast_check(event_type, strict)
         if fast is not None:
@@ -165,23 +166,55 @@ def validate(
             payload = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
             return [json_violation(exc)]
-        if problem is not None:
-            only = _only_violation(validator, payload, event_type, problem)
-            if only is not None:
-                return only
-            payload = orjson.loads(text)  # afresh: the attempt above changed it
     try:
-        # Once the fast path said no, go straight to the details: an empty list then means it was unsure.
-        if problem is None and validator.is_valid(payload):
-            return _conventions(payload, event_type) if semantic else []
-        found = _explain(validator, payload, event_type, allow_legacy_winners)
-        return [*found, *_conventions(payload, event_type)] if semantic else found
+        return _judge(validator, payload, text, problem, event_type, allow_legacy_winners, semantic)
     except ValueError as exc:
-        # The engine refuses Python values JSON has no form for (a set, a tuple key...).
-        raise TypeError(
-            f"validate() takes parsed JSON (dict, list, str, int, float, bool, None) or JSON text; "
-            f"the payload holds a value JSON cannot represent ({exc})"
-        ) from None
+        if _ENGINE_DEPTH_ERROR not in str(exc):
+            # The engine refuses Python values JSON has no form for (a set, a tuple key...).
+            raise TypeError(
+                f"validate() takes parsed JSON (dict, list, str, int, float, bool, None) or JSON text; "
+                f"the payload holds a value JSON cannot represent ({exc})"
+            ) from None
+    # Nested deeper than the engine takes (about 255 levels), in metadata say. No value the spec
+    # describes nests that deep, so the payload cut at MAX_CHECKED_DEPTH gets the same verdict.
+    shallow = _within_depth(orjson.loads(text) if text is not None else payload, MAX_CHECKED_DEPTH)
+    return _judge(validator, shallow, None, None, event_type, allow_legacy_winners, semantic)
+
+
+_ENGINE_DEPTH_ERROR = "Recursion limit"
+MAX_CHECKED_DEPTH = 64
+"""How deep validate() looks: far below the engine's limit, far above any structure of the spec."""
+
+
+def _within_depth(value: object, depth: int) -> object:
+    """``value`` with every array or object deeper than ``depth`` levels emptied."""
+    if isinstance(value, Mapping):
+        return {key: _within_depth(item, depth - 1) for key, item in value.items()} if depth else {}
+    if isinstance(value, (list, tuple)):
+        return [_within_depth(item, depth - 1) for item in value] if depth else []
+    return value
+
+
+def _judge(
+    validator: Any,
+    payload: object,
+    text: bytes | bytearray | memoryview | str | None,
+    problem: str | None,
+    event_type: str,
+    allow_legacy_winners: bool,
+    semantic: bool,
+) -> list[Violation]:
+    """The violations of a parsed payload; ``problem`` is the fast path's first complaint about ``text``."""
+    if problem is not None and text is not None:
+        only = _only_violation(validator, payload, event_type, problem)
+        if only is not None:
+            return only
+        payload = orjson.loads(text)  # afresh: the attempt above changed it
+    # Once the fast path said no, go straight to the details: an empty list then means it was unsure.
+    if problem is None and validator.is_valid(payload):
+        return _conventions(payload, event_type) if semantic else []
+    found = _explain(validator, payload, event_type, allow_legacy_winners)
+    return [*found, *_conventions(payload, event_type)] if semantic else found
 
 
 def _only_violation(validator: Any, payload: Any, event_type: str, problem: str) -> list[Violation] | None:

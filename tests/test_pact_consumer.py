@@ -51,8 +51,8 @@ def test_a_consumer_test_writes_a_v4_message_pact(pytester: pytest.Pytester) -> 
     assert pact["metadata"]["pactSpecification"] == {"version": "4.0"}
     update, win = pact["interactions"]
     assert [update["description"], win["description"]] == [
-        "JackpotUpdateEvent: a jackpot update",
-        "WinEvent: a progressive jackpot win",
+        "a jackpot update",
+        "a progressive jackpot win",
     ]
     assert win["type"] == "Asynchronous/Messages"
     assert win["providerStates"] == [{"name": "a progressive jackpot win", "params": {"brand_id": "brand-7"}}]
@@ -82,18 +82,53 @@ def test_the_pact_is_byte_identical_whatever_the_order_and_the_workers(pytester:
 
 
 def test_the_marker_names_the_consumer_and_the_option_the_directory(pytester: pytest.Pytester) -> None:
+    pytester.makeini(INI)
     pytester.makepyfile(
         test_crm="""
         import pytest
 
-        @pytest.mark.thrillpots_pact(consumer="crm", provider="thrillpots-eu")
+        pytestmark = pytest.mark.thrillpots(provider="thrillpots-eu")
+
+        @pytest.mark.thrillpots(consumer="crm", seed=7)
         def test_opt_in(thrillpots_pact):
             thrillpots_pact.expects("OptInEvent", "an opt-in", fields=["opted_in"])
             thrillpots_pact.verify(lambda event: event["opted_in"])
+
+        def test_opt_out(thrillpots_pact):
+            thrillpots_pact.expects("OptInEvent", "an opt-out", fields=["opted_in"])
+            thrillpots_pact.verify(lambda event: event["opted_in"])
         """
     )
-    _run(pytester, "--thrillpots-pact-dir=out/contracts").assert_outcomes(passed=1)
-    assert _pact(pytester.path / "out" / "contracts" / "crm-thrillpots-eu.json")["provider"] == {"name": "thrillpots-eu"}
+    _run(pytester, "--strict-markers", "--thrillpots-pact-dir=out/contracts").assert_outcomes(passed=2)
+    # the function's marker names the consumer over the ini option; the module's names the provider of both
+    crm = _pact(pytester.path / "out" / "contracts" / "crm-thrillpots-eu.json")
+    assert [i["description"] for i in crm["interactions"]] == ["an opt-in"]
+    wallet = _pact(pytester.path / "out" / "contracts" / "wallet-thrillpots-eu.json")
+    assert [i["description"] for i in wallet["interactions"]] == ["an opt-out"]
+
+
+def test_there_is_one_marker(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_crm="""
+        import pytest
+
+        @pytest.mark.thrillpots(consumer="")
+        def test_an_empty_name(thrillpots_pact):
+            pass
+
+        @pytest.mark.thrillpots_pact(consumer="crm")
+        def test_the_old_marker(thrillpots_pact):
+            pass
+        """
+    )
+    result = _run(pytester, "--strict-markers")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*'thrillpots_pact' not found in `markers` configuration option*"])
+    result = _run(pytester, "-k", "empty")
+    result.assert_outcomes(errors=1, deselected=1)
+    result.stdout.fnmatch_lines(
+        ["*@pytest.mark.thrillpots: consumer must be a service name (a non-empty string), not ''"]
+    )
 
 
 def test_the_ini_option_names_the_directory(pytester: pytest.Pytester) -> None:
@@ -110,7 +145,7 @@ def test_no_consumer_name_says_where_to_set_it(pytester: pytest.Pytester) -> Non
     result.stdout.fnmatch_lines(
         [
             "thrillpots_pact needs the consumer's name: set thrillpots_consumer = <your service> in the "
-            "[[]pytest[]] ini options, or mark the test @pytest.mark.thrillpots_pact(consumer='<your service>')"
+            "[[]pytest[]] ini options, or mark the test @pytest.mark.thrillpots(consumer='<your service>')"
         ]
     )
 
@@ -153,23 +188,23 @@ def test_each_mistake_fails_its_test_saying_how_to_fix_it(pytester: pytest.Pytes
     )
     result.stdout.fnmatch_lines(
         [
-            "E   *AssertionError: the wallet handler failed on the message 'WinEvent: a win': KeyError: 'brand_id'",
+            "E   *AssertionError: the wallet handler failed on the message 'a win': KeyError: 'brand_id'",
             "E     *'brand_id' is a WinEvent field the interaction does not declare: add it to fields=[[]...[]] "
             "so the producer has to keep sending it",
         ]
     )
     result.stdout.fnmatch_lines(
         [
-            "*thrillpots_pact: 'OptInEvent: an opt-out' never reached the consumer's handler: call "
+            "*thrillpots_pact: 'an opt-out' never reached the consumer's handler: call "
             "thrillpots_pact.verify(handler) after expects(...), or the interaction is not written to the pact"
         ]
     )
     result.stdout.fnmatch_lines(
-        ["*wallet defines the interaction 'OptInEvent: an opt-in' twice with different contents*"]
+        ["*wallet defines the interaction 'an opt-in' twice with different contents*"]
     )
     # only what reached a handler without failing is in the pact
     pact = _pact(pytester.path / "pacts" / "wallet-thrillpots.json")
-    assert [i["description"] for i in pact["interactions"]] == ["OptInEvent: an opt-in"]
+    assert [i["description"] for i in pact["interactions"]] == ["an opt-in"]
 
 
 def test_the_plugin_does_not_import_pact_until_a_test_uses_it(pytester: pytest.Pytester) -> None:

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from pytest_thrillpots import EVENT_TYPES, PactDefinitionError, UnknownFieldError
 from pytest_thrillpots._spec import field_paths, raw_schemas
 from pytest_thrillpots.pact import derive
-from pytest_thrillpots.pact._interactions import split_description
 
 # What each JSON Schema type becomes, stated once here to check the derivation against the raw
 # schema files (not against the spec model the derivation itself reads).
@@ -57,7 +56,7 @@ def test_only_the_fields_the_consumer_reads_are_in_the_message() -> None:
     (interaction,) = derive(
         "WinEvent", "a win", fields=["player_id", "community_winners[*].win_amount"], given="a win happened"
     )
-    assert interaction.description == "WinEvent: a win"
+    assert interaction.description == "a win"
     assert set(interaction.body) == {"player_id", "community_winners"}
     assert [set(w) for w in interaction.body["community_winners"]] == [{"win_amount"}]
     assert interaction.rules == {
@@ -86,8 +85,8 @@ def test_a_nullable_number_is_an_or_rule() -> None:
 def test_a_nullable_object_splits_the_interaction_in_two() -> None:
     null, present = derive("WinEvent", "a win", fields=["metadata"], given={"a win": {"pot": 1}})
     assert (null.description, present.description) == (
-        "WinEvent: a win (metadata null)",
-        "WinEvent: a win (metadata present)",
+        "a win (metadata null)",
+        "a win (metadata present)",
     )
     assert null.states == (("a win", {"pot": 1}), ("metadata is null", {}))
     assert present.states == (("a win", {"pot": 1}), ("metadata is present", {}))
@@ -185,9 +184,18 @@ def test_provider_states_take_names_params_and_pairs(given: Any, states: tuple[A
     assert interaction.states == states
 
 
-def test_the_event_type_leads_the_description() -> None:
-    assert split_description("WinEvent: a win: big") == ("WinEvent", "a win: big")
-    assert split_description("a win") is None
+@settings(max_examples=30, deadline=None)
+@given(event_type=st.sampled_from(EVENT_TYPES), description=st.text(min_size=1, max_size=40).filter(str.strip))
+def test_the_description_is_the_consumers_own_words(event_type: str, description: str) -> None:
+    interactions = derive(event_type, description, fields=[field_paths(event_type)[0]])
+    assert [i.description for i in interactions] == [description]
+    # the whole WinEvent reads its nullable metadata: only the two forms add their words
+    if event_type == "WinEvent":
+        assert [i.description for i in derive(event_type, description)] == [
+            f"{description} (metadata null)",
+            f"{description} (metadata present)",
+        ]
+    assert all(i.metadata == {"event_type": event_type} for i in interactions)
 
 
 @settings(max_examples=40, deadline=None)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +66,8 @@ def test_a_producer_honouring_every_pact_passes(pacts: Path) -> None:
     result = verify_pacts({"WinEvent": win, "OptInEvent": _opt_in}, sources=pacts)
     assert result.consumers == ["crm", "wallet"]
     assert [(i.consumer, i.description, i.passed) for i in result.interactions] == [
-        ("crm", "OptInEvent: an opt-in", True),
-        ("wallet", "WinEvent: a progressive jackpot win", True),
+        ("crm", "an opt-in", True),
+        ("wallet", "a progressive jackpot win", True),
     ]
     # the state's name and parameters reach the producer; the description is the consumer's
     assert seen == [("a progressive jackpot win", {"a progressive jackpot win": {"pot": "mega"}})]
@@ -79,7 +83,7 @@ def test_a_failure_names_consumer_description_path_expected_and_actual(pacts: Pa
         [
             "Pact verification of thrillpots failed: 1 of 2 interactions",
             "",
-            "wallet: 'WinEvent: a progressive jackpot win' (given a progressive jackpot win)",
+            "wallet: 'a progressive jackpot win' (given a progressive jackpot win)",
             '  brand_id: expected the pinned value "brand-7", got string "brand-1" [enum]',
             '  community_winners[0].win_amount: expected number, got string "12.50" [type]',
             "  player_id: expected string, got null [null]",
@@ -107,7 +111,7 @@ def test_a_producer_that_raises_shows_its_own_traceback(pacts: Path) -> None:
         verify_pacts({"WinEvent": build_the_win, "OptInEvent": _opt_in}, sources=pacts)
     message = str(failure.value)
     assert (
-        "wallet: 'WinEvent: a progressive jackpot win' (given a progressive jackpot win)\n  the WinEvent producer raised:\n"
+        "wallet: 'a progressive jackpot win' (given a progressive jackpot win)\n  the WinEvent producer raised:\n"
         in message
     )
     assert "in build_the_win\n" in message
@@ -171,17 +175,25 @@ def test_a_state_handler_may_take_pact_pythons_action_form_or_no_parameters(pact
     assert log == ["player", "setup mega", "built", "teardown mega"]
 
 
-def _strip_event_type_prefixes(directory: Path) -> None:
-    """As a pact written by another tool: the description as the consumer wrote it, the event type in metadata."""
+def _rewrite_pacts(directory: Path, change: Any) -> None:
+    """Edit each interaction of the pacts in ``directory`` in place, as another tool might have written it."""
     for path in directory.glob("*.json"):
         pact = json.loads(path.read_text())
         for interaction in pact["interactions"]:
-            interaction["description"] = interaction["description"].split(": ", 1)[1]
+            change(interaction)
         path.write_text(json.dumps(pact))
 
 
-def test_a_message_is_routed_by_the_event_type_in_its_metadata(pacts: Path) -> None:
-    _strip_event_type_prefixes(pacts)
+def _as_earlier_versions_wrote_it(interaction: dict[str, Any]) -> None:
+    interaction["description"] = f"{interaction['metadata'].pop('event_type')}: {interaction['description']}"
+
+
+def _without_event_type(interaction: dict[str, Any]) -> None:
+    del interaction["metadata"]["event_type"]
+
+
+def test_a_pact_of_an_earlier_version_is_routed_by_the_event_type_leading_its_descriptions(pacts: Path) -> None:
+    _rewrite_pacts(pacts, _as_earlier_versions_wrote_it)
     seen: list[str] = []
 
     def win(description: str, states: dict[str, Any]) -> dict[str, Any]:
@@ -190,10 +202,41 @@ def test_a_message_is_routed_by_the_event_type_in_its_metadata(pacts: Path) -> N
 
     result = verify_pacts({"WinEvent": win, "OptInEvent": _opt_in}, sources=sorted(pacts.glob("*.json")))
     assert [(i.description, i.passed) for i in result.interactions] == [
-        ("an opt-in", True),
-        ("a progressive jackpot win", True),
+        ("OptInEvent: an opt-in", True),
+        ("WinEvent: a progressive jackpot win", True),
     ]
-    assert seen == ["a progressive jackpot win"]
+    assert seen == ["a progressive jackpot win"]  # the consumer's words, without the event type
+
+
+def test_a_pact_without_event_types_goes_to_the_producers_only_event_type(pacts: Path) -> None:
+    _rewrite_pacts(pacts, _without_event_type)
+    crm = pacts / "crm-thrillpots.json"
+    seen: list[str] = []
+
+    def opt_in(description: str, states: dict[str, Any]) -> dict[str, Any]:
+        seen.append(description)
+        return _opt_in(description, states)
+
+    assert verify_pacts({"OptInEvent": opt_in}, sources=crm).consumers == ["crm"]
+    assert seen == ["an opt-in"]
+
+
+def test_a_message_without_an_event_type_fails_at_once_saying_how_to_fix_it(pacts: Path) -> None:
+    _rewrite_pacts(pacts, _without_event_type)
+    started = time.perf_counter()
+    with pytest.raises(AssertionError) as failure:
+        verify_pacts({"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in}, sources=pacts)
+    assert time.perf_counter() - started < 5
+    assert str(failure.value).startswith(
+        "Pact verification of thrillpots failed: 2 of 2 interactions\n"
+        "\n"
+        "crm: 'an opt-in' (given a player opted in)\n"
+        "  cannot tell the event type of 'an opt-in': its pact has no 'event_type' in the message metadata, and "
+        "producer= builds 2 event types (WinEvent, OptInEvent)\n"
+        "    fix: the consumer writes its pact with thrillpots_pact.expects(), which records the event type (or adds "
+        '{"event_type": "<EventType>"} to the message metadata), or verify that pact in a verify_pacts() call of its '
+        "own whose producer= builds only its event type\n"
+    )
 
 
 def test_a_description_two_event_types_share_cannot_be_routed(pacts: Path) -> None:
@@ -201,7 +244,6 @@ def test_a_description_two_event_types_share_cannot_be_routed(pacts: Path) -> No
     crm.expects("OptInEvent", "a progressive jackpot win", fields=["opted_in"])
     crm.verify(lambda event: None)
     crm.recorder.write(pacts)
-    _strip_event_type_prefixes(pacts)
     with pytest.raises(AssertionError) as failure:
         verify_pacts({"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in}, sources=pacts)
     assert (
@@ -211,23 +253,81 @@ def test_a_description_two_event_types_share_cannot_be_routed(pacts: Path) -> No
     ) in str(failure.value)
 
 
-def test_a_message_without_metadata_or_prefix_says_how_it_is_routed(pacts: Path) -> None:
-    _strip_event_type_prefixes(pacts)
-    for path in pacts.glob("*.json"):
-        pact = json.loads(path.read_text())
-        for interaction in pact["interactions"]:
-            del interaction["metadata"]["event_type"]
-        path.write_text(json.dumps(pact))
-    with pytest.raises(AssertionError) as failure:
-        verify_pacts({"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in}, sources=pacts)
-    assert "  cannot tell the event type of 'an opt-in': its message metadata has no 'event_type'" in str(failure.value)
+class _PactServer(ThreadingHTTPServer):
+    """Serves pact files over HTTP to whoever sends the bearer token: a pact published at a URL."""
+
+    def __init__(self, directory: Path, token: str) -> None:
+        directory_, token_ = directory, token
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                path = directory_ / self.path.lstrip("/")
+                if self.headers.get("Authorization") != f"Bearer {token_}":
+                    self.send_response(401)
+                    self.end_headers()
+                elif not path.is_file():
+                    self.send_response(404)
+                    self.end_headers()
+                else:
+                    body = path.read_bytes()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/{name}"
+
+
+@pytest.fixture
+def pact_server(pacts: Path) -> Iterator[_PactServer]:
+    with _PactServer(pacts, "s3cret") as server:
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
+        thread.start()
+        yield server
+        server.shutdown()
+        thread.join()
+
+
+def test_a_pact_from_a_url_is_routed_by_its_metadata(pact_server: _PactServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PACT_BROKER_TOKEN", "s3cret")
+    result = verify_pacts(
+        {"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in},
+        sources=[pact_server.url("crm-thrillpots.json"), pact_server.url("wallet-thrillpots.json")],
+    )
+    assert [(i.consumer, i.description, i.passed) for i in result.interactions] == [
+        ("crm", "an opt-in", True),
+        ("wallet", "a progressive jackpot win", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "token", "reason"),
+    [
+        ("nobody-thrillpots.json", "s3cret", "HTTP 404 Not Found"),
+        ("crm-thrillpots.json", "wrong", "HTTP 401 Unauthorized (check the credentials)"),
+    ],
+)
+def test_a_pact_url_that_cannot_be_fetched_is_named(
+    pact_server: _PactServer, monkeypatch: pytest.MonkeyPatch, name: str, token: str, reason: str
+) -> None:
+    url = pact_server.url(name)
+    with pytest.raises(PactVerificationError) as error:
+        verify_pacts({"OptInEvent": _opt_in}, sources=url, broker={"url": "https://broker.example", "token": token})
+    assert str(error.value).startswith(f"cannot fetch the pact {url}: {reason}. verify_pacts reads each pact ")
 
 
 def test_an_event_type_without_a_producer_fails_its_interactions(pacts: Path) -> None:
     with pytest.raises(AssertionError) as failure:
         verify_pacts({"WinEvent": lambda d, s: _win()}, sources=pacts)
     assert str(failure.value).endswith(
-        "crm: 'OptInEvent: an opt-in' (given a player opted in)\n"
+        "crm: 'an opt-in' (given a player opted in)\n"
         "  no producer for OptInEvent: add 'OptInEvent': <function building it> to verify_pacts(producer=...) "
         "(it has: WinEvent)"
     )

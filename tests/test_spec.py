@@ -279,7 +279,7 @@ def test_identify_names_the_six_types_when_no_field_matches() -> None:
     )
 
 
-@pytest.mark.parametrize("payload", [[], "WinEvent", 1, None, True])
+@pytest.mark.parametrize("payload", [[], '"WinEvent"', b"[1]", 1, None, True])
 def test_identify_rejects_what_is_not_an_object(payload: object) -> None:
     with pytest.raises(IdentifyError, match=r"cannot identify the event type of a \w+: an event is a JSON object"):
         identify(payload)

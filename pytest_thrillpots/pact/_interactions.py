@@ -27,11 +27,9 @@ from .._spec import Node, check_event_type, resolve_field_path, spec
 
 CONTENT_TYPE: Final = "application/json"
 EVENT_TYPE_METADATA: Final = "event_type"
-"""The message metadata key that names the event type of an interaction."""
-DESCRIPTION_SEPARATOR: Final = ": "
-"""``"WinEvent: a progressive jackpot win"``: the event type leads each description, because
-the verifier sends the provider only the description and provider states, and the producer
-routes by type."""
+"""The message metadata key that names the event type of an interaction: the verifier sends the
+provider only the description and the provider states, so ``verify_pacts`` routes each message
+to the producer of its type by reading this key from the pacts up front."""
 NULL_STATE: Final = "{path} is null"
 PRESENT_STATE: Final = "{path} is present"
 MAX_SEED_ATTEMPTS: Final = 64
@@ -53,7 +51,8 @@ class Interaction:
 
     event_type: str
     description: str
-    """The description in the pact: ``"WinEvent: a progressive jackpot win"``."""
+    """The description in the pact: the consumer's words (``"a progressive jackpot win"``), with
+    `` (metadata null)`` or `` (metadata present)`` where a nullable object splits it."""
     states: tuple[tuple[str, Mapping[str, Any]], ...]
     body: Any
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -85,18 +84,6 @@ class Interaction:
             body=data["body"],
             rules=data["rules"],
         )
-
-
-def full_description(event_type: str, description: str) -> str:
-    return f"{event_type}{DESCRIPTION_SEPARATOR}{description}"
-
-
-def split_description(description: str) -> tuple[str, str] | None:
-    """``"WinEvent: a win"`` -> ``("WinEvent", "a win")``; None when no event type leads it."""
-    event_type, separator, rest = description.partition(DESCRIPTION_SEPARATOR)
-    if not separator or not re.fullmatch(r"[A-Za-z]+", event_type):
-        return None
-    return event_type, rest
 
 
 def stable_seed(*words: str) -> int:
@@ -377,7 +364,6 @@ def derive(
     combinations: list[dict[tuple[str, ...], bool]] = [{}]
     for point in points:
         combinations = [{**c, point: present} for c in combinations for present in (False, True)]
-    full = full_description(event_type, description)
     interactions = []
     for forms in combinations:
         builder = _Builder(event_type, set(pin_shapes), forms)
@@ -390,7 +376,7 @@ def derive(
         interactions.append(
             Interaction(
                 event_type=event_type,
-                description=f"{full} ({suffix})" if suffix else full,
+                description=f"{description} ({suffix})" if suffix else description,
                 states=(*states, *form_states),
                 body=body,
                 rules=dict(sorted(builder.rules.items())),

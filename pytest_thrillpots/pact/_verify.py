@@ -6,16 +6,25 @@ retry a failing provider state for two minutes): the server runs the provider st
 and the producer for the interaction's event type, and remembers what failed and what was sent,
 so that a failed verification becomes an ``AssertionError`` naming, for each interaction, the
 consumer, the description and each path with what was expected and what the producer sent.
+
+The verifier sends only an interaction's description and provider states, so the event type of
+each message is read from the pacts before the run: from the files and directories given, from
+each URL (fetched once here), and from the broker's pacts for verification.
 """
 
 from __future__ import annotations
 
 import base64
+import http.client
 import inspect
 import json
 import os
 import threading
 import traceback
+import urllib.error
+import urllib.parse
+import urllib.request
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -29,12 +38,16 @@ from .._paths import PathPart, parse_human, to_human, to_pointer
 from .._spec import EVENT_TYPES, check_event_type, lookup
 from .._validate import Rule, Violation, describe_value
 from ._consumer import DEFAULT_PROVIDER
-from ._interactions import CONTENT_TYPE, EVENT_TYPE_METADATA, split_description
+from ._interactions import CONTENT_TYPE, EVENT_TYPE_METADATA
 
 MESSAGE_PATH: Final = "/_pact/message"
 STATE_PATH: Final = "/_pact/state"
 POLL_INTERVAL: Final = 0.01
 """Seconds: how soon the server notices it should stop (the stdlib default is half a second)."""
+FETCH_TIMEOUT: Final = 30.0
+"""Seconds to wait for a pact URL or the Pact Broker when reading the pacts' event types."""
+LEGACY_SEPARATOR: Final = ": "
+"""Earlier versions wrote ``"WinEvent: a progressive jackpot win"``; such pacts are still routed."""
 
 Producer = Callable[[str, dict[str, dict[str, Any]]], Mapping[str, Any]]
 """``(description, provider_states) -> event``: builds the event with the producer's own code."""
@@ -91,6 +104,44 @@ class PactBroker:
             builder.consumer_version(**selector)
         builder.build()
 
+    def auth_headers(self) -> dict[str, str]:
+        """The ``Authorization`` header for the broker's credentials (none without them)."""
+        if self.token:
+            return {"Authorization": f"Bearer {self.token}"}
+        if self.username:
+            pair = f"{self.username}:{self.password or ''}".encode()
+            return {"Authorization": f"Basic {base64.b64encode(pair).decode()}"}
+        return {}
+
+    def for_verification(self, provider_branch: str | None = None) -> dict[str, Any]:
+        """The body of the broker's "pacts for verification" request, as the verifier sends it.
+
+        ``provider_branch``: the branch being published, when this broker setting names none
+        (pact-python falls back to it the same way).
+        """
+        body: dict[str, Any] = {
+            "consumerVersionSelectors": [
+                {_camel_case(key): value for key, value in selector.items() if value is not None}
+                for selector in self.selectors
+            ],
+            "includePendingStatus": self.include_pending,
+        }
+        if self.include_wip_since is not None:
+            since = self.include_wip_since
+            body["includeWipPactsSince"] = since.isoformat() if isinstance(since, date) else str(since)
+        branch = self.provider_branch or provider_branch
+        if branch:
+            body["providerVersionBranch"] = branch
+        if self.provider_tags:
+            body["providerVersionTags"] = list(self.provider_tags)
+        return body
+
+
+def _camel_case(name: str) -> str:
+    """``deployed_or_released`` -> ``deployedOrReleased``: the broker's name of a selector key."""
+    first, *rest = name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
 
 @dataclass(frozen=True)
 class PublishResults:
@@ -138,6 +189,21 @@ class _Sent:
     failure: list[str] = field(default_factory=list)
 
 
+_SentKey = tuple[str, tuple[str, ...]]
+"""A message request: its description and the names of its provider states (two consumers may
+share a description)."""
+Routes = dict[str, dict[str, set[str]]]
+"""description -> event type -> the consumers whose pacts give it that type."""
+
+
+def legacy_description(description: str) -> tuple[str, str] | None:
+    """``"WinEvent: a win"`` -> ``("WinEvent", "a win")``, as earlier versions wrote descriptions; else None."""
+    event_type, separator, rest = description.partition(LEGACY_SEPARATOR)
+    if separator and event_type in EVENT_TYPES:
+        return event_type, rest
+    return None
+
+
 class _MessageServer(HTTPServer):
     """The verifier's provider: builds each requested message with the producer's code."""
 
@@ -145,9 +211,9 @@ class _MessageServer(HTTPServer):
         super().__init__(("127.0.0.1", 0), _RequestHandler)
         self.producer = producer
         self.states = states
-        self.sent: dict[str, _Sent] = {}
-        self.routes: dict[str, dict[str, set[str]]] = {}
-        """description -> event type -> consumers, from the ``event_type`` metadata of the local pact files."""
+        self.sent: dict[_SentKey, _Sent] = {}
+        self.routes: Routes = {}
+        """description -> event type -> consumers, from the ``event_type`` metadata of the pacts."""
         self.thread = threading.Thread(
             target=self.serve_forever, kwargs={"poll_interval": POLL_INTERVAL}, name="thrillpots-pact", daemon=True
         )
@@ -168,34 +234,38 @@ class _MessageServer(HTTPServer):
     def route(self, description: str) -> tuple[str, str] | list[str]:
         """The event type of a message and the description the producer is given, or why there is none.
 
-        The verifier sends only the description and the provider states: the event type is read
-        from the pact files' ``event_type`` metadata where the files were given, else from the
-        description's ``"WinEvent: "`` prefix (pacts from a URL or a broker).
+        In order: the ``event_type`` metadata the pacts give that description; the event type
+        leading it (``"WinEvent: a win"``, as earlier versions wrote it); the producer's only event
+        type when it builds one.
         """
-        parsed = split_description(description)
+        legacy = legacy_description(description)
         candidates = self.routes.get(description, {})
         if len(candidates) == 1:
             (event_type,) = candidates
-            if parsed is not None and parsed[0] == event_type:
-                return parsed
+            if legacy is not None and legacy[0] == event_type:
+                return legacy
             return event_type, description
-        if parsed is not None:
-            return parsed
+        if legacy is not None:
+            return legacy
         if len(candidates) > 1:
             users = "; ".join(f"{t} for {', '.join(sorted(c))}" for t, c in sorted(candidates.items()))
             return [
                 f"cannot tell the event type of {description!r}: the pacts use that description for more than one "
                 f"event type ({users}) and the verifier sends only the description; one consumer renames it"
             ]
+        if len(self.producer) == 1:
+            (event_type,) = self.producer
+            return event_type, description
         return [
-            f"cannot tell the event type of {description!r}: its message metadata has no {EVENT_TYPE_METADATA!r} "
-            "(or its pact came from a URL or a broker, which are read only by the verifier) and the description does "
-            "not start with the event type ('WinEvent: a progressive jackpot win'), as thrillpots_pact.expects() "
-            "writes it"
+            f"cannot tell the event type of {description!r}: its pact has no {EVENT_TYPE_METADATA!r} in the message "
+            f"metadata, and producer= builds {len(self.producer)} event types ({', '.join(self.producer)})",
+            "  fix: the consumer writes its pact with thrillpots_pact.expects(), which records the event type (or adds "
+            f'{{"{EVENT_TYPE_METADATA}": "<EventType>"}} to the message metadata), or verify that pact in a '
+            "verify_pacts() call of its own whose producer= builds only its event type",
         ]
 
     def produce(self, description: str, provider_states: list[dict[str, Any]]) -> _Sent:
-        sent = self.sent[description] = _Sent()
+        sent = self.sent[description, tuple(str(s.get("name")) for s in provider_states)] = _Sent()
         routed = self.route(description)
         if isinstance(routed, list):
             sent.failure = routed
@@ -335,48 +405,159 @@ def default_pact_dir() -> Path:
     return _plugin_pact.configured_pact_dir() or Path("pacts")
 
 
-def _routes(files: Sequence[Path], provider: str) -> dict[str, dict[str, set[str]]]:
-    """description -> event type -> consumers, from each message's ``event_type`` metadata."""
-    routes: dict[str, dict[str, set[str]]] = {}
-    for path in files:
-        try:
-            pact = json.loads(path.read_text(encoding="utf-8"))
-            if pact.get("provider", {}).get("name") != provider:
-                continue
-            consumer = str(pact.get("consumer", {}).get("name", "?"))
-            interactions = list(pact.get("interactions") or pact.get("messages") or [])
-        except (OSError, ValueError, AttributeError, TypeError):
-            continue  # not a pact: the verifier reports it
-        for interaction in interactions:
-            metadata = interaction.get("metadata") if isinstance(interaction, dict) else None
-            event_type = metadata.get(EVENT_TYPE_METADATA) if isinstance(metadata, dict) else None
-            if isinstance(event_type, str) and isinstance(interaction.get("description"), str):
-                routes.setdefault(interaction["description"], {}).setdefault(event_type, set()).add(consumer)
-    return routes
-
-
-def _add_sources(verifier: Any, sources: Sequence[str | Path]) -> list[Path]:
-    """Hand every source to the verifier; return the local pact files among them."""
-    files: list[Path] = []
-    for source in sources:
-        text = str(source)
-        if "://" in text and not text.startswith("file://"):
-            verifier.add_source(text)
+def add_routes(routes: Routes, pact: object, provider: str) -> None:
+    """Add each message's ``event_type`` metadata of one pact document (of ``provider``) to ``routes``."""
+    if not isinstance(pact, Mapping):
+        return
+    provider_of = pact.get("provider")
+    consumer_of = pact.get("consumer")
+    if not isinstance(provider_of, Mapping) or provider_of.get("name") != provider:
+        return
+    consumer = str(consumer_of.get("name", "?")) if isinstance(consumer_of, Mapping) else "?"
+    interactions = pact.get("interactions") or pact.get("messages") or []
+    for interaction in interactions if isinstance(interactions, list) else []:
+        if not isinstance(interaction, Mapping):
             continue
-        path = Path(text.removeprefix("file://"))
-        if path.is_dir():
-            if not any(path.glob("*.json")):
-                raise PactVerificationError(
-                    f"no pact files in {path}/: run the consumers' tests first (they write <consumer>-<provider>.json "
-                    "there), or pass sources=[...] naming the pacts"
-                )
-            files.extend(sorted(path.glob("*.json")))
-        elif not path.is_file():
-            raise PactVerificationError(f"pact source {text!r} is neither a pact file nor a directory of pact files")
-        else:
-            files.append(path)
-        verifier.add_source(path)
-    return files
+        metadata = interaction.get("metadata")
+        event_type = metadata.get(EVENT_TYPE_METADATA) if isinstance(metadata, Mapping) else None
+        description = interaction.get("description")
+        if isinstance(event_type, str) and isinstance(description, str):
+            routes.setdefault(description, {}).setdefault(event_type, set()).add(consumer)
+
+
+def _is_url(source: str | Path) -> bool:
+    text = str(source)
+    return "://" in text and not text.startswith("file://")
+
+
+def _local_pact_files(source: str | Path) -> tuple[Path, list[Path]]:
+    """A local source as the verifier takes it, and the pact files it holds."""
+    text = str(source)
+    path = Path(text.removeprefix("file://"))
+    if path.is_dir():
+        files = sorted(path.glob("*.json"))
+        if not files:
+            raise PactVerificationError(
+                f"no pact files in {path}/: run the consumers' tests first (they write <consumer>-<provider>.json "
+                "there), or pass sources=[...] naming the pacts"
+            )
+        return path, files
+    if not path.is_file():
+        raise PactVerificationError(f"pact source {text!r} is neither a pact file nor a directory of pact files")
+    return path, [path]
+
+
+def _read_pact_file(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # not a pact: the verifier reports it
+
+
+@dataclass(frozen=True)
+class _Remote:
+    """A URL without the credentials written into it, and the headers that authenticate it."""
+
+    url: str
+    headers: Mapping[str, str]
+    verifier_auth: Mapping[str, str | None]
+    """The same credentials as ``Verifier.add_source`` keywords."""
+
+    @classmethod
+    def of(cls, url: str, credentials: PactBroker) -> _Remote:
+        parts = urllib.parse.urlsplit(url)
+        if parts.username is None:
+            auth: dict[str, str | None] = {"token": credentials.token} if credentials.token else {}
+            if not auth and credentials.username:
+                auth = {"username": credentials.username, "password": credentials.password}
+            return cls(url, credentials.auth_headers(), auth)
+        # Credentials in the URL win, as with the verifier; urllib does not read them itself.
+        bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        in_url = PactBroker(
+            url=None,
+            token=None,
+            username=urllib.parse.unquote(parts.username),
+            password=urllib.parse.unquote(parts.password or ""),
+        )
+        return cls(bare, in_url.auth_headers(), {})
+
+
+def fetch_json(url: str, headers: Mapping[str, str], body: object = None) -> Any:
+    """GET (or, with a body, POST) a JSON document; raises ``_FetchError`` saying why it failed."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        url,
+        data=data,
+        headers={
+            "Accept": "application/hal+json, application/json",
+            **({"Content-Type": "application/json"} if data is not None else {}),
+            **headers,
+        },
+        method="GET" if data is None else "POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        hint = " (check the credentials)" if exc.code in (401, 403) else ""
+        raise _FetchError(f"HTTP {exc.code} {exc.reason}{hint}") from None
+    except urllib.error.URLError as exc:
+        raise _FetchError(str(exc.reason)) from None
+    except ValueError as exc:
+        raise _FetchError(f"the response is not JSON ({exc})") from None
+    except (OSError, http.client.HTTPException) as exc:
+        raise _FetchError(str(exc) or type(exc).__name__) from None
+
+
+class _FetchError(Exception):
+    """Why a URL could not be read."""
+
+
+def _fetch_pact_url(remote: _Remote) -> object:
+    try:
+        return fetch_json(remote.url, remote.headers)
+    except _FetchError as exc:
+        raise PactVerificationError(
+            f"cannot fetch the pact {remote.url}: {exc}. verify_pacts reads each pact before verifying it, to route its "
+            "messages by event type: check the URL, and the credentials (PACT_BROKER_TOKEN, or PACT_BROKER_USERNAME "
+            "and PACT_BROKER_PASSWORD, or broker=PactBroker(token=...)) when it needs them"
+        ) from None
+
+
+def broker_pacts(broker: PactBroker, provider: str, provider_branch: str | None = None) -> list[object]:
+    """The pacts the broker will hand the verifier (its "pacts for verification"), read to route messages.
+
+    A broker that cannot be read here is not fatal: the verifier fetches the pacts itself, and
+    their messages fall back to the other ways of routing; a warning says so.
+    """
+    assert broker.url
+    base = broker.url.rstrip("/")
+    url = f"{base}/pacts/provider/{urllib.parse.quote(provider, safe='')}/for-verification"
+    headers = broker.auth_headers()
+    fallback = (
+        "their messages are routed by an event type leading the description, or to the producer's only event type, "
+        "and fail naming the description otherwise"
+    )
+    try:
+        found = fetch_json(url, headers, broker.for_verification(provider_branch))
+        links = [str(pact["_links"]["self"]["href"]) for pact in found["_embedded"]["pacts"]]
+    except _FetchError as exc:
+        warnings.warn(f"cannot read the pacts for verification from {url}: {exc}; {fallback}", stacklevel=3)
+        return []
+    except (KeyError, TypeError):
+        warnings.warn(
+            f"the pacts for verification from {url} are not the broker's HAL document "
+            f"(_embedded.pacts[*]._links.self.href); {fallback}",
+            stacklevel=3,
+        )
+        return []
+    pacts = []
+    for link in links:
+        try:
+            pacts.append(fetch_json(link, headers))
+        except _FetchError as exc:
+            warnings.warn(f"cannot read the pact {link} from the broker: {exc}; {fallback}", stacklevel=3)
+    return pacts
 
 
 def verify_pacts(
@@ -424,6 +605,21 @@ def verify_pacts(
     if sources is None:
         sources = [] if broker is not None else [default_pact_dir()]
 
+    # Every source is read before the run: a missing file or an unreachable URL fails here.
+    credentials = broker if broker is not None else PactBroker()
+    routes: Routes = {}
+    verifier_sources: list[tuple[str | Path, Mapping[str, str | None]]] = []
+    for source in sources:
+        if _is_url(source):
+            remote = _Remote.of(str(source), credentials)
+            add_routes(routes, _fetch_pact_url(remote), provider)
+            verifier_sources.append((str(source), remote.verifier_auth))
+        else:
+            local, files = _local_pact_files(source)
+            for path in files:
+                add_routes(routes, _read_pact_file(path), provider)
+            verifier_sources.append((local, {}))
+
     os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
     from pact import Verifier
 
@@ -432,11 +628,15 @@ def verify_pacts(
         verifier.add_transport(protocol="message", port=server.port, path=MESSAGE_PATH)
         verifier.state_handler(f"http://127.0.0.1:{server.port}{STATE_PATH}", teardown=False, body=True)
         verifier.set_coloured_output(enabled=False)
-        server.routes = _routes(_add_sources(verifier, sources), provider)
+        for location, auth in verifier_sources:
+            verifier.add_source(location, **auth)
         if broker is not None:
-            broker.add_to(verifier)
+            broker.add_to(verifier)  # first: it refuses a misspelt selector before anything is sent
+            for pact in broker_pacts(broker, provider, publish.branch if publish is not None else None):
+                add_routes(routes, pact, provider)
         if publish is not None:
             publish.add_to(verifier)
+        server.routes = routes
         try:
             verifier.verify()
             failed = False
@@ -469,7 +669,7 @@ def _settings(kind: type[_Settings], name: str, value: object) -> _Settings | No
 
 
 def _report(
-    results: Mapping[str, Any], output: str, sent: Mapping[str, _Sent], provider: str, failed: bool
+    results: Mapping[str, Any], output: str, sent: Mapping[_SentKey, _Sent], provider: str, failed: bool
 ) -> VerificationResult:
     __tracebackhide__ = True
     interactions = tuple(
@@ -501,14 +701,16 @@ def _report(
     )
 
 
-def _failure_text(failures: Sequence[Mapping[str, Any]], sent: Mapping[str, _Sent], provider: str, total: int) -> str:
+def _failure_text(
+    failures: Sequence[Mapping[str, Any]], sent: Mapping[_SentKey, _Sent], provider: str, total: int
+) -> str:
     lines = [f"Pact verification of {provider} failed: {len(failures)} of {total} interactions"]
     for result in failures:
         description = result.get("description", "?")
         states = ", ".join(result.get("providerStates") or [])
         lines.append("")
         lines.append(f"{result.get('consumer', '?')}: {description!r}" + (f" (given {states})" if states else ""))
-        record = sent.get(description, _Sent())
+        record = sent.get((description, tuple(result.get("providerStates") or [])), _Sent())
         if record.failure:
             lines.extend("  " + line for line in record.failure)
             continue
