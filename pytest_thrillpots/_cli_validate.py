@@ -163,7 +163,8 @@ class Report:
     def finish(self) -> None:
         if self.text:
             sys.stdout.write(
-                f"checked {self.checked} event{'s' if self.checked != 1 else ''}: {self.valid} valid, "
+                # The issue fixes this line's wording, "checked N events", whatever N is.
+                f"checked {self.checked} events: {self.valid} valid, "
                 f"{self.invalid} invalid, {self.unparseable} unparseable\n"
             )
         else:

@@ -365,7 +365,7 @@ def test_a_byte_order_mark_is_skipped(tmp_path: Path, capsys: pytest.CaptureFixt
     path.write_bytes(b"\xef\xbb\xbf" + ndjson(valid_event("OptInEvent"), valid_event("WinEvent")))
     assert run(capsys, str(path))[:2] == (0, "checked 2 events: 2 valid, 0 invalid, 0 unparseable\n")
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(valid_event("WinEvent"), indent=2).encode())
-    assert run(capsys, str(path))[:2] == (0, "checked 1 event: 1 valid, 0 invalid, 0 unparseable\n")
+    assert run(capsys, str(path))[:2] == (0, "checked 1 events: 1 valid, 0 invalid, 0 unparseable\n")
 
 
 def test_a_one_megabyte_string_is_read_and_shown_cut(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,6 +6,7 @@ import io
 import json
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import date
@@ -23,6 +24,7 @@ from pytest_thrillpots import (
     verify_pacts,
 )
 from pytest_thrillpots.pact import ConsumerPact
+from pytest_thrillpots.pact._verify import _Remote, broker_pacts
 
 PAYOUT = {"player_id": "p-2", "brand_id": "brand-7", "currency": "EUR", "win_amount": 12.5}
 
@@ -370,6 +372,145 @@ def test_a_verification_that_cannot_run_says_why(tmp_path: Path, kwargs: dict[st
     assert str(error.value).startswith(message.format(tmp=tmp_path))
 
 
+def test_credentials_written_in_a_pact_url_win_over_the_brokers() -> None:
+    remote = _Remote.of("https://ci:p%40ss@pacts.example/crm.json", PactBroker(url=None, token="s3cret"))
+    assert remote.url == "https://pacts.example/crm.json"
+    assert remote.headers == {"Authorization": "Basic Y2k6cEBzcw=="}  # ci:p@ss
+    assert remote.verifier_auth == {}  # pact-python reads them from the URL itself
+    remote = _Remote.of("https://pacts.example/crm.json", PactBroker(url=None, token=None, username="ci", password="pw"))
+    assert remote.verifier_auth == {"username": "ci", "password": "pw"}
+
+
+class _FakeBroker:
+    """``urllib.request.urlopen`` answering with canned HAL documents, recording each request."""
+
+    BASE = "https://broker.example"
+    FOR_VERIFICATION = f"{BASE}/pacts/provider/thrillpots/for-verification"
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, pacts: dict[str, Any] | None = None) -> None:
+        self.requests: list[urllib.request.Request] = []
+        self.responses: dict[str, Any] = {}
+        if pacts is not None:
+            links = [f"{self.BASE}/pacts/provider/thrillpots/consumer/{name}/version/1" for name in pacts]
+            self.responses[self.FOR_VERIFICATION] = {
+                "_embedded": {"pacts": [{"_links": {"self": {"href": link}}} for link in links]}
+            }
+            self.responses.update(zip(links, pacts.values(), strict=True))
+        monkeypatch.setattr(urllib.request, "urlopen", self.urlopen)
+
+    def urlopen(self, request: urllib.request.Request, timeout: float) -> io.BytesIO:
+        self.requests.append(request)
+        answer = self.responses.get(request.full_url)
+        if answer is None:
+            raise urllib.error.HTTPError(request.full_url, 404, "Not Found", {}, None)  # type: ignore[arg-type]
+        if isinstance(answer, Exception):
+            raise answer
+        return io.BytesIO(json.dumps(answer).encode())
+
+    def sent(self) -> list[tuple[str, str, dict[str, str], Any]]:
+        return [
+            (
+                r.get_method(),
+                r.full_url,
+                {k: v for k, v in r.header_items() if k in ("Authorization", "Content-type")},
+                json.loads(r.data) if isinstance(r.data, bytes) else None,
+            )
+            for r in self.requests
+        ]
+
+
+def _documents(directory: Path) -> dict[str, Any]:
+    return {path.stem.split("-")[0]: json.loads(path.read_text()) for path in sorted(directory.glob("*.json"))}
+
+
+def test_broker_pacts_are_read_from_the_pacts_for_verification(pacts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    broker = _FakeBroker(monkeypatch, _documents(pacts))
+    found = broker_pacts(
+        PactBroker(
+            url="https://broker.example/",
+            token="s3cret",
+            selectors=[{"main_branch": True}, {"branch": "feat-x", "consumer": "crm", "fallback_branch": None}],
+            include_wip_since=date(2026, 1, 15),
+            provider_tags=["prod"],
+        ),
+        "thrillpots",
+        provider_branch="main",
+    )
+    assert [pact["consumer"]["name"] for pact in found] == ["crm", "wallet"]  # type: ignore[index]
+    auth = {"Authorization": "Bearer s3cret"}
+    assert broker.sent() == [
+        (
+            "POST",
+            _FakeBroker.FOR_VERIFICATION,
+            {**auth, "Content-type": "application/json"},
+            {
+                "consumerVersionSelectors": [{"mainBranch": True}, {"branch": "feat-x", "consumer": "crm"}],
+                "includePendingStatus": True,
+                "includeWipPactsSince": "2026-01-15",
+                "providerVersionBranch": "main",
+                "providerVersionTags": ["prod"],
+            },
+        ),
+        ("GET", f"{_FakeBroker.BASE}/pacts/provider/thrillpots/consumer/crm/version/1", auth, None),
+        ("GET", f"{_FakeBroker.BASE}/pacts/provider/thrillpots/consumer/wallet/version/1", auth, None),
+    ]
+
+
+def test_the_broker_is_read_with_basic_auth_and_the_provider_branch_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    broker = _FakeBroker(monkeypatch, {})
+    settings = PactBroker(url=_FakeBroker.BASE, token=None, username="ci", password="pw", provider_branch="dev")
+    assert broker_pacts(settings, "thrillpots", provider_branch="main") == []
+    ((method, _, headers, body),) = broker.sent()
+    assert method == "POST"
+    assert headers["Authorization"] == "Basic Y2k6cHc="  # ci:pw
+    assert body["providerVersionBranch"] == "dev" and "includeWipPactsSince" not in body
+
+
+def test_messages_of_broker_pacts_are_routed_by_their_metadata(pacts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The verifier fetches the broker's pacts itself (spied here: a local copy stands in for them,
+    # without event types); verify_pacts read the same pacts from the broker up front.
+    _FakeBroker(monkeypatch, _documents(pacts))
+    _FfiSpy(monkeypatch)
+    _rewrite_pacts(pacts, _without_event_type)
+    result = verify_pacts(
+        {"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in}, sources=pacts, broker={"url": _FakeBroker.BASE}
+    )
+    assert all(i.passed for i in result.interactions) and len(result.interactions) == 2
+
+
+@pytest.mark.parametrize(
+    ("responses", "warning"),
+    [
+        ({}, "cannot read the pacts for verification from {url}: HTTP 404 Not Found; their messages are routed by"),
+        (
+            {"{url}": urllib.error.URLError("Name or service not known")},
+            "cannot read the pacts for verification from {url}: Name or service not known; their messages",
+        ),
+        ({"{url}": {"pacts": []}}, "the pacts for verification from {url} are not the broker's HAL document"),
+        (
+            {"{url}": {"_embedded": {"pacts": [{"_links": {"self": {"href": "https://broker.example/p/1"}}}]}}},
+            "cannot read the pact https://broker.example/p/1 from the broker: HTTP 404 Not Found; their messages",
+        ),
+    ],
+)
+def test_a_broker_that_cannot_be_read_up_front_falls_back_with_a_warning(
+    pacts: Path, monkeypatch: pytest.MonkeyPatch, responses: dict[str, Any], warning: str
+) -> None:
+    broker = _FakeBroker(monkeypatch)
+    url = _FakeBroker.FOR_VERIFICATION
+    broker.responses = {key.format(url=url): value for key, value in responses.items()}
+    _FfiSpy(monkeypatch)
+    _rewrite_pacts(pacts, _as_earlier_versions_wrote_it)  # the fallback routes these
+    with pytest.warns(UserWarning) as caught:
+        result = verify_pacts(
+            {"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in}, sources=pacts, broker={"url": _FakeBroker.BASE}
+        )
+    assert all(i.passed for i in result.interactions)
+    assert [str(w.message) for w in caught if str(w.message).startswith(warning.format(url=url))], [
+        str(w.message) for w in caught
+    ]
+
+
 class _FfiSpy:
     """Records the calls pact-python makes into the Pact core for the broker and publishing."""
 
@@ -388,6 +529,7 @@ class _FfiSpy:
 
 
 def test_broker_and_publish_settings_reach_pact_python(pacts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _FakeBroker(monkeypatch, {})
     spy = _FfiSpy(monkeypatch)
     verify_pacts(
         {"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in},
@@ -421,6 +563,8 @@ def test_broker_and_publish_settings_may_be_dicts_or_the_environment(
 ) -> None:
     monkeypatch.setenv("PACT_BROKER_BASE_URL", "https://env-broker.example")
     monkeypatch.setenv("PACT_BROKER_TOKEN", "env-token")
+    broker = _FakeBroker(monkeypatch, {})
+    broker.responses["https://env-broker.example/pacts/provider/thrillpots/for-verification"] = {"_embedded": {"pacts": []}}
     spy = _FfiSpy(monkeypatch)
     producer = {"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in}
     verify_pacts(producer, sources=pacts, broker=True, publish={"version": "abc123", "branch": "main"})
@@ -439,6 +583,10 @@ def test_broker_and_publish_settings_may_be_dicts_or_the_environment(
         "env-token",
         False,
     )
+    assert [(method, url, headers["Authorization"]) for method, url, headers, _ in broker.sent()] == [
+        ("POST", "https://env-broker.example/pacts/provider/thrillpots/for-verification", "Bearer env-token"),
+        ("POST", "https://broker.example/pacts/provider/thrillpots/for-verification", "Bearer env-token"),
+    ]
 
 
 def test_a_misspelt_broker_setting_is_refused() -> None:

@@ -139,7 +139,7 @@ def test_the_marker_fixes_the_seed_and_is_strict_markers_clean(pytester: pytest.
     result = pytester.runpytest("--strict-markers", *NO_RANDOMLY)
     result.assert_outcomes(passed=2)
     help_text = pytester.runpytest("--markers", *NO_RANDOMLY).stdout.str()
-    assert "@pytest.mark.thrillpots(*, seed=None, strict=None)" in help_text
+    assert "@pytest.mark.thrillpots(*, seed=None, strict=None, consumer=None, provider=None)" in help_text
 
 
 def test_strict_makes_an_invalid_override_an_error(pytester: pytest.Pytester) -> None:
@@ -208,7 +208,7 @@ def test_a_wrong_marker_option_is_a_clear_error(pytester: pytest.Pytester) -> No
     result.assert_outcomes(errors=3)
     result.stdout.fnmatch_lines_random(
         [
-            "@pytest.mark.thrillpots has no option sed; its options are seed, strict",
+            "@pytest.mark.thrillpots has no option sed; its options are seed, strict, consumer, provider",
             "@pytest.mark.thrillpots takes keyword options only (seed=..., strict=...), not (7,)",
             "@pytest.mark.thrillpots: seed must be a whole number >= 0, not '7'",
         ]

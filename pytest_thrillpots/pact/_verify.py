@@ -580,6 +580,11 @@ def verify_pacts(
     ``broker``: a ``PactBroker``, its fields as a dict, or True for one read wholly from the
     ``PACT_BROKER_*`` environment variables; ``publish``: a ``PublishResults`` or its fields as a dict.
 
+    Every pact (files, URLs, the broker's pacts for verification) is read before the run, to
+    route each message to the producer of the ``event_type`` in its metadata; a URL is fetched
+    with the broker's credentials, and one that cannot be fetched raises
+    ``PactVerificationError`` naming it.
+
     Raises ``AssertionError`` naming, for each failing interaction, the consumer, the
     description, and each path with what was expected and what was sent.
     """
