@@ -299,6 +299,7 @@ def pact_server(pacts: Path) -> Iterator[_PactServer]:
 
 def test_a_pact_from_a_url_is_routed_by_its_metadata(pact_server: _PactServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PACT_BROKER_TOKEN", "s3cret")
+    monkeypatch.setenv("PACT_BROKER_BASE_URL", pact_server.url(""))
     result = verify_pacts(
         {"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in},
         sources=[pact_server.url("crm-thrillpots.json"), pact_server.url("wallet-thrillpots.json")],
@@ -321,7 +322,7 @@ def test_a_pact_url_that_cannot_be_fetched_is_named(
 ) -> None:
     url = pact_server.url(name)
     with pytest.raises(PactVerificationError) as error:
-        verify_pacts({"OptInEvent": _opt_in}, sources=url, broker={"url": "https://broker.example", "token": token})
+        verify_pacts({"OptInEvent": _opt_in}, sources=url, broker={"url": pact_server.url(""), "token": token})
     assert str(error.value).startswith(f"cannot fetch the pact {url}: {reason}. verify_pacts reads each pact ")
 
 
@@ -377,8 +378,18 @@ def test_credentials_written_in_a_pact_url_win_over_the_brokers() -> None:
     assert remote.url == "https://pacts.example/crm.json"
     assert remote.headers == {"Authorization": "Basic Y2k6cEBzcw=="}  # ci:p@ss
     assert remote.verifier_auth == {}  # pact-python reads them from the URL itself
-    remote = _Remote.of("https://pacts.example/crm.json", PactBroker(url=None, token=None, username="ci", password="pw"))
+    remote = _Remote.of(
+        "https://pacts.example/crm.json", PactBroker(url="https://pacts.example", token=None, username="ci", password="pw")
+    )
     assert remote.verifier_auth == {"username": "ci", "password": "pw"}
+
+
+@pytest.mark.parametrize(
+    "broker_url", [None, "https://broker.example", "http://pacts.example", "https://pacts.example:8443"]
+)
+def test_the_brokers_credentials_never_go_to_another_host(broker_url: str | None) -> None:
+    remote = _Remote.of("https://pacts.example/crm.json", PactBroker(url=broker_url, token="s3cret"))
+    assert (remote.headers, remote.verifier_auth) == ({}, {})
 
 
 class _FakeBroker:

@@ -466,6 +466,9 @@ class _Remote:
     @classmethod
     def of(cls, url: str, credentials: PactBroker) -> _Remote:
         parts = urllib.parse.urlsplit(url)
+        if parts.username is None and not _same_origin(url, credentials.url):
+            # The broker's credentials go to the broker only, never to another host.
+            return cls(url, {}, {})
         if parts.username is None:
             auth: dict[str, str | None] = {"token": credentials.token} if credentials.token else {}
             if not auth and credentials.username:
@@ -480,6 +483,13 @@ class _Remote:
             password=urllib.parse.unquote(parts.password or ""),
         )
         return cls(bare, in_url.auth_headers(), {})
+
+
+def _same_origin(url: str, broker_url: str | None) -> bool:
+    if not broker_url:
+        return False
+    mine, broker = urllib.parse.urlsplit(url), urllib.parse.urlsplit(broker_url)
+    return (mine.scheme, mine.hostname, mine.port) == (broker.scheme, broker.hostname, broker.port)
 
 
 def fetch_json(url: str, headers: Mapping[str, str], body: object = None) -> Any:
