@@ -9,7 +9,6 @@ a sorted order, so the file is the same whatever order the tests ran in.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from .._coverage import payload_paths, record_pinned
 from .._errors import PactDefinitionError, ThrillpotsError, did_you_mean
 from .._spec import spec
 from ._interactions import CONTENT_TYPE, Given, Interaction, derive
+from ._library import pact_library
 
 DEFAULT_PROVIDER = "thrillpots"
 
@@ -63,10 +63,7 @@ class PactRecorder:
 
 def new_pact(consumer: str, provider: str, interactions: Iterable[Interaction]) -> Any:
     """A pact-python ``Pact`` holding ``interactions`` as V4 asynchronous messages."""
-    os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
-    from pact import Pact
-
-    pact = Pact(consumer, provider)
+    pact = pact_library().Pact(consumer, provider)
     for interaction in interactions:
         message = pact.upon_receiving(interaction.description, "Async")
         for state, params in interaction.states:

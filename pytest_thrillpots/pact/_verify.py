@@ -39,6 +39,7 @@ from .._spec import EVENT_TYPES, check_event_type, lookup
 from .._validate import Rule, Violation, describe_value
 from ._consumer import DEFAULT_PROVIDER
 from ._interactions import CONTENT_TYPE, EVENT_TYPE_METADATA
+from ._library import pact_library
 
 MESSAGE_PATH: Final = "/_pact/message"
 STATE_PATH: Final = "/_pact/state"
@@ -635,11 +636,8 @@ def verify_pacts(
                 add_routes(routes, _read_pact_file(path), provider)
             verifier_sources.append((local, {}))
 
-    os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
-    from pact import Verifier
-
     with _MessageServer(producer, states) as server:
-        verifier = Verifier(provider, host="127.0.0.1")
+        verifier = pact_library().Verifier(provider, host="127.0.0.1")
         verifier.add_transport(protocol="message", port=server.port, path=MESSAGE_PATH)
         verifier.state_handler(f"http://127.0.0.1:{server.port}{STATE_PATH}", teardown=False, body=True)
         verifier.set_coloured_output(enabled=False)
