@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, Final, Literal, TypeGuard
+from typing import Any, Final, Literal, TypeGuard, get_args
 
 from ._paths import PathPart, to_pointer
 from ._spec import Node, spec
@@ -31,19 +31,7 @@ SemanticRule = Literal[
     "empty_id",
     "duplicate_id",
 ]
-SEMANTIC_RULES: Final[tuple[SemanticRule, ...]] = (
-    "timestamp_ms",
-    "time_order",
-    "money",
-    "count",
-    "currency_code",
-    "currency_unlisted",
-    "base_multiplier",
-    "multiplier",
-    "brand_mismatch",
-    "empty_id",
-    "duplicate_id",
-)
+SEMANTIC_RULES: Final[tuple[SemanticRule, ...]] = get_args(SemanticRule)
 
 TIMESTAMP_FIELDS: Final = frozenset({"timestamp", "timestamp_start", "timestamp_end", "last_updated"})
 MONEY_FIELDS: Final = frozenset(

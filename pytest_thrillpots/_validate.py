@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import jsonschema_rs
 import orjson
@@ -36,7 +36,7 @@ from ._spec import (
 Rule = Literal["missing", "type", "null", "enum", "unknown_field", "legacy_tuple", "not_object", "json"]
 if TYPE_CHECKING:
     from ._semantic import SemanticRule
-RULES: tuple[Rule, ...] = ("missing", "type", "null", "enum", "unknown_field", "legacy_tuple", "not_object", "json")
+RULES: tuple[Rule, ...] = get_args(Rule)
 
 CANONICAL_WINNER = '{"player_id": String, "brand_id": String, "currency": String, "win_amount": Number}'
 LEGACY_WINNER = '[player_id, {"currency": String, "value": Number}]'
