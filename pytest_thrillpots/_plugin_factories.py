@@ -155,7 +155,9 @@ def marker_options(item: pytest.Item) -> ThrillpotsMarker:
     try:
         return ThrillpotsMarker(**merged)
     except TypeError as exc:
-        pytest.fail(f"@pytest.mark.{MARKER}: {exc}", pytrace=False)
+        problem = str(exc)
+    # Failing outside the except block keeps pytest from printing the TypeError as well.
+    pytest.fail(f"@pytest.mark.{MARKER}: {problem}", pytrace=False)
 
 
 def item_seed(item: pytest.Item) -> int:
