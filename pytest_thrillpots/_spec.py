@@ -175,26 +175,38 @@ def iter_fields(node: Node, prefix: tuple[PathPart, ...] = ()) -> Iterator[tuple
             yield from iter_fields(node.items, path)
 
 
+def first_unknown_part(name: str, parts: Sequence[PathPart], *, indexes_only: bool = False) -> int | None:
+    """The depth of the first part of ``parts`` the spec of ``name`` lacks, or None when it has them all.
+
+    Anything below a free-form object (``metadata``) is allowed. ``indexes_only`` refuses the
+    ``*`` wildcard for array items.
+    """
+    node: Node | None = spec(name)
+    for depth, part in enumerate(parts):
+        assert node is not None
+        if node.free_form:
+            return None
+        child = node.child(part)
+        if child is None or (indexes_only and node.kind == "array" and not isinstance(part, int)):
+            return depth
+        node = child
+    return None
+
+
 def resolve_field_path(event_type: str, path: str) -> list[PathPart]:
     """Parse a field path and check the spec has it; raise with close matches when it does not."""
     try:
         parts = parse_human(path)
     except ValueError as exc:
         raise UnknownFieldError(str(exc)) from None
-    node: Node | None = spec(event_type)
-    for depth, part in enumerate(parts):
-        assert node is not None
-        if node.free_form:
-            return parts
-        nxt = node.child(part)
-        if nxt is None:
-            known = field_paths(event_type)
-            raise UnknownFieldError(
-                f"{event_type} has no field {path!r} ({to_human(parts[: depth + 1])} is not in the spec)."
-                + did_you_mean(path, known)
-                + f" Its fields are: {', '.join(known)}."
-            )
-        node = nxt
+    depth = first_unknown_part(event_type, parts)
+    if depth is not None:
+        known = field_paths(event_type)
+        raise UnknownFieldError(
+            f"{event_type} has no field {path!r} ({to_human(parts[: depth + 1])} is not in the spec)."
+            + did_you_mean(path, known)
+            + f" Its fields are: {', '.join(known)}."
+        )
     return parts
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from .._errors import ThrillpotsError, UnknownFieldError, close_matches
 from .._paths import PathPart, to_human
 from .._seed import derive_seed
-from .._spec import Node, field_paths, lookup, spec
+from .._spec import Node, field_paths, first_unknown_part, lookup, spec
 from ._draft import NO_SETTINGS, Draft, Override, Settings
 from ._producers import ARRAY_SIZES, BEGIN, BEGIN_ITEM, BINDINGS, ELEMENTS, PRODUCERS, Maker, pot_count
 from ._provider import Pools, pick, pools_for, token
@@ -184,15 +184,9 @@ def override_names(name: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=4096)
 def check_override(name: str, parts: tuple[PathPart, ...], spelling: str) -> tuple[PathPart, ...]:
     """``parts`` when ``name`` has that field; else UnknownFieldError with the close matches."""
-    node: Node | None = spec(name)
-    for depth, part in enumerate(parts):
-        assert node is not None
-        if node.free_form:
-            return parts
-        child = node.child(part)
-        if child is None or (node.kind == "array" and not isinstance(part, int)):
-            raise UnknownFieldError(_unknown_field_message(name, parts, depth, spelling))
-        node = child
+    depth = first_unknown_part(name, parts, indexes_only=True)
+    if depth is not None:
+        raise UnknownFieldError(_unknown_field_message(name, parts, depth, spelling))
     return parts
 
 
