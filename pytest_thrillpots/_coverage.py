@@ -327,11 +327,8 @@ class CoverageReport:
                     len(event.fields),
                 )
             )
-            if verbose and event.touched:
-                if event.pinned:
-                    lines.append(f"  pinned: {', '.join(event.pinned)}")
-                if event.not_pinned:
-                    lines.append(f"  not pinned: {', '.join(event.not_pinned)}")
+            if verbose and event.touched and event.not_pinned:
+                lines.append(f"  not pinned: {', '.join(event.not_pinned)}")
         lines.append(
             row(
                 "total",
@@ -352,7 +349,24 @@ class CoverageReport:
                 f"{count} assert_events_equal call{'s' if count != 1 else ''} compared payloads of no "
                 "identifiable event type (not counted)"
             )
+        pins = [
+            f"  {event.event_type} ({by}): {', '.join(paths) if verbose else _field_list(paths, event.fields)}"
+            for event in self.events
+            for by, paths in event.pinned_by.items()
+        ]
+        if pins:
+            lines.extend(["pinned fields, by what pinned them:", *pins])
         return lines
+
+
+def _field_list(paths: Sequence[str], fields: Sequence[str]) -> str:
+    """``paths`` in a short line: named one by one, or as what they leave out when that is shorter."""
+    left_out = [path for path in fields if path not in set(paths)]
+    if not left_out:
+        return f"all {len(fields)} fields"
+    if len(left_out) < len(paths):
+        return f"all {len(fields)} fields but {', '.join(left_out)}"
+    return ", ".join(paths)
 
 
 __all__ = [

@@ -73,6 +73,12 @@ def parse_targets(values: list[str], invocation_dir: Path) -> ReportTargets:
             path = invocation_dir / value[len(JSON_PREFIX) :]
             if path.is_dir():
                 raise pytest.UsageError(f"{OPTION}={value}: {path} is a directory; name the JSON file to write")
+            in_the_way = _file_in_the_way(path)
+            if in_the_way is not None:
+                # Said now, not after the whole suite has run.
+                raise pytest.UsageError(
+                    f"{OPTION}={value}: cannot write {path}: {in_the_way} is a file, not a directory"
+                )
             json_paths.append(path)
         else:
             raise pytest.UsageError(
@@ -80,6 +86,11 @@ def parse_targets(values: list[str], invocation_dir: Path) -> ReportTargets:
                 f"{OPTION}=json:PATH for a JSON file"
             )
     return ReportTargets(terminal, tuple(json_paths))
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    """The file among ``path``'s parents that stops it being written, if any."""
+    return next((parent for parent in path.parents if parent.is_file()), None)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -138,7 +149,7 @@ class ReportSession:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_text(document, encoding="utf-8")
                 except OSError as exc:
-                    in_the_way = next((parent for parent in path.parents if parent.is_file()), None)
+                    in_the_way = _file_in_the_way(path)
                     reason = f"{in_the_way} is a file, not a directory" if in_the_way else exc.strerror or str(exc)
                     self.write_errors.append(f"cannot write {path}: {reason}")
                 else:

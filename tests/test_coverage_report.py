@@ -84,6 +84,12 @@ TABLE = [
     "total                          4          3         3     10/73  13%",
     "not touched by any test: JackpotUpdateEvent, RaffleWinEvent, RafflePayoutErrorEvent",
 ]
+PINS = [
+    "pinned fields, by what pinned them:",
+    "  WinEvent (pact): player_id, community_winners[*].win_amount",
+    "  OptInEvent (matches_spec): player_id, opted_in",
+    "  CommunityPayoutErrorEvent (assert_events_equal): all 7 fields but failed_payouts[*].player_id",
+]
 
 
 @pytest.fixture
@@ -371,15 +377,36 @@ def test_the_report_json_matches_its_schema_and_the_schema_names_every_event_typ
     jsonschema.validate(recorder.report().to_json(), REPORT_SCHEMA)
 
 
-def test_verbose_table_lists_pinned_and_unpinned_fields_of_touched_events(recorder: Recorder) -> None:
+def test_verbose_table_lists_the_unpinned_fields_of_touched_events(recorder: Recorder) -> None:
     assert matches_spec("CommunityPayoutErrorEvent", failed_payouts__0__currency="EUR") == PAYOUT_ERROR
     lines = recorder.report().table_lines(verbose=True)
-    assert lines[5:8] == [
+    assert lines[5:7] == [
         "CommunityPayoutErrorEvent      0          1         1       1/7  14%",
-        "  pinned: failed_payouts[*].currency",
         "  not pinned: instance_id, gameround_id, tx_credit_id, failed_payouts[*].player_id, "
         "failed_payouts[*].brand_id, failed_payouts[*].win_amount",
     ]
+    assert lines[-2:] == [
+        "pinned fields, by what pinned them:",
+        "  CommunityPayoutErrorEvent (matches_spec): failed_payouts[*].currency",
+    ]
+
+
+def test_the_table_names_the_pinned_fields_by_what_pinned_them(recorder: Recorder) -> None:
+    assert matches_spec("OptInEvent", player_id="p-1") == OPT_IN
+    assert_events_equal(OPT_IN, OPT_IN)
+    assert_events_equal(PAYOUT_ERROR, PAYOUT_ERROR, ignore=["failed_payouts[*].player_id"])
+    record_pinned("WinEvent", ["community_winners[0].win_amount", "player_id", "no_such_field"])
+    lines = recorder.report().table_lines()
+    assert lines[lines.index("pinned fields, by what pinned them:") :] == [
+        "pinned fields, by what pinned them:",
+        "  WinEvent (pact): player_id, community_winners[*].win_amount",
+        "  OptInEvent (matches_spec): player_id",
+        "  OptInEvent (assert_events_equal): all 9 fields",
+        "  CommunityPayoutErrorEvent (assert_events_equal): all 7 fields but failed_payouts[*].player_id",
+    ]
+    assert "pinned fields, by what pinned them:" not in Recorder().report().table_lines()
+    every_opt_in_field = ", ".join(to_human(leaf) for leaf in leaf_fields("OptInEvent"))
+    assert f"  OptInEvent (assert_events_equal): {every_opt_in_field}" in recorder.report().table_lines(verbose=True)
 
 
 def test_a_session_that_touches_everything_says_so() -> None:
@@ -441,14 +468,16 @@ def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 def test_the_table_in_the_terminal_summary(suite: pytest.Pytester) -> None:
     result = _run(suite, "--thrillpots-report", "test_contract.py")
     assert result.ret == 0
-    result.stdout.fnmatch_lines([*TABLE, "*4 passed*"], consecutive=True)
+    result.stdout.fnmatch_lines([*TABLE, *PINS, "*4 passed*"], consecutive=True)
 
 
 def test_under_xdist_the_workers_data_is_merged_on_the_controller(suite: pytest.Pytester) -> None:
     result = _run(suite, "-n", "2", "--thrillpots-report", "--thrillpots-report=json:reports/xdist.json")
     assert result.ret == 0
     assert "2 workers [4 items]" in result.stdout.str()
-    result.stdout.fnmatch_lines([*TABLE, "thrillpots contract coverage written to *xdist.json"], consecutive=True)
+    result.stdout.fnmatch_lines(
+        [*TABLE, *PINS, "thrillpots contract coverage written to *xdist.json"], consecutive=True
+    )
     single = _run(suite, "-p", "no:xdist", "--thrillpots-report=json:reports/single.json")
     assert single.ret == 0
     merged = json.loads((suite.path / "reports/xdist.json").read_text())
@@ -544,8 +573,22 @@ def test_a_directory_as_the_json_path_is_a_usage_error(suite: pytest.Pytester) -
     )
 
 
-def test_a_report_that_cannot_be_written_fails_the_run(suite: pytest.Pytester) -> None:
+def test_a_file_in_the_way_of_the_json_path_stops_pytest_before_the_tests_run(suite: pytest.Pytester) -> None:
     (suite.path / "occupied").write_text("a file, not a folder")
+    result = _run(suite, "--thrillpots-report=json:occupied/coverage.json")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: --thrillpots-report=json:occupied/coverage.json: cannot write */occupied/coverage.json: "
+            "*/occupied is a file, not a directory"
+        ]
+    )
+    assert "passed" not in result.stdout.str()
+
+
+def test_a_report_that_cannot_be_written_fails_the_run(suite: pytest.Pytester) -> None:
+    # The way is blocked while the tests run, after the check at start-up.
+    suite.makepyfile(test_blocks="def test_blocks():\n    open('occupied', 'w').write('a file, not a folder')\n")
     result = _run(suite, "--thrillpots-report=json:occupied/coverage.json")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stdout.fnmatch_lines(

@@ -62,6 +62,65 @@ def blocks(page: Path) -> list[Block]:
 
 
 PAGES = sorted(DOCS.glob("*.md"))
+DIRECTIVES = ("pytest", "pytest-fails", "shell", "file", "skip")
+COMMAND_LANGS = ("console", "shell", "sh", "bash", "shell-session")
+"""Blocks of commands: each must run (``shell``) or say it cannot (``skip``)."""
+
+
+def examples_not_run(page: Path) -> list[str]:
+    """The examples of a page that would be shown but silently never run, each with the fix."""
+    problems = []
+    items = blocks(page)
+    directives_written = len(re.findall(r"<!--\s*run:", page.read_text(encoding="utf-8")))
+    if directives_written != sum(block.directive is not None for block in items):
+        problems.append(f"{page.name}: a <!-- run: ... --> comment is not right before its code block")
+    for block in items:
+        where = f"{block.page}:{block.line}"
+        if block.directive is not None and block.directive not in DIRECTIVES:
+            problems.append(f"{where}: unknown directive 'run: {block.directive}': use one of {', '.join(DIRECTIVES)}")
+        elif block.directive is None and block.lang in (*COMMAND_LANGS, "py", "pycon", "python3"):
+            problems.append(f"{where}: a {block.lang} block runs only with <!-- run: shell --> (or python blocks "
+                            "written as ```python); mark it <!-- run: skip --> if it cannot run here")
+        elif block.directive == "shell" and block.lang not in COMMAND_LANGS:
+            problems.append(f"{where}: <!-- run: shell --> is for console blocks of `$ command` lines")
+        elif block.directive == "shell" and not any(line.startswith("$ ") for line in block.body.splitlines()):
+            problems.append(f"{where}: a shell example has no `$ command` line to run")
+        elif block.directive in ("pytest", "pytest-fails") and block.lang != "python":
+            problems.append(f"{where}: <!-- run: {block.directive} --> is for python test files")
+    return problems
+
+
+def test_every_example_is_run_or_skipped_on_purpose() -> None:
+    assert [problem for page in PAGES for problem in examples_not_run(page)] == []
+
+
+@pytest.mark.parametrize(
+    ("markdown", "problem"),
+    [
+        ("```console\n$ thrillpots --version\n```\n", "page.md:1: a console block runs only with <!-- run: shell -->*"),
+        ("```bash\nthrillpots --version\n```\n", "page.md:1: a bash block runs only with*"),
+        ("```pycon\n>>> 1\n```\n", "page.md:1: a pycon block runs only with*"),
+        ("<!-- run: pytest-fail -->\n```python\n```\n", "page.md:1: unknown directive 'run: pytest-fail'*"),
+        ("<!-- run: shell -->\n\nSome prose.\n\n```console\n$ ls\n```\n", "page.md: a <!-- run: ... --> comment*"),
+        ("<!-- run: shell -->\n```text\n$ ls\n```\n", "page.md:1: <!-- run: shell --> is for console blocks*"),
+        ("<!-- run: shell -->\n```console\nls\n```\n", "page.md:1: a shell example has no `$ command` line*"),
+        ("<!-- run: pytest -->\n```console\n$ ls\n```\n", "page.md:1: <!-- run: pytest --> is for python*"),
+    ],
+)
+def test_an_example_that_would_never_run_is_reported(tmp_path: Path, markdown: str, problem: str) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(markdown, encoding="utf-8")
+    pytest.LineMatcher(examples_not_run(page)).fnmatch_lines([problem])
+
+
+def test_examples_that_run_are_not_reported(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```python\nx = 1\n```\n\n<!-- run: shell -->\n```console\n$ ls\n```\n\n"
+        "<!-- run: skip -->\n```console\n$ pip install x\n```\n\n```text\noutput\n```\n",
+        encoding="utf-8",
+    )
+    assert examples_not_run(page) == []
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
@@ -114,9 +173,38 @@ def _run_console(block: Block, cwd: Path) -> None:
         completed = subprocess.run(command, shell=True, cwd=cwd, env=env, capture_output=True, text=True)
         assert argv, where
         output = (completed.stdout + completed.stderr).splitlines()
+        if completed.returncode != 0 and "$?" not in command:
+            raise AssertionError(
+                f"{where}: `{command}` exited with status {completed.returncode}; a command that is meant "
+                f'to fail shows it: `{command}; echo "exit status $?"`. It printed:\n' + "\n".join(output)
+            )
         wanted = [line for line in expected if line.strip() and line.strip() != "..."]
         matcher = pytest.LineMatcher(output)
         try:
             matcher.fnmatch_lines(wanted)
         except pytest.fail.Exception as exc:
             raise AssertionError(f"{where}: `{command}` printed:\n" + "\n".join(output)) from exc
+
+
+@pytest.mark.parametrize("command", ["false", "thrillpots validate no-such-file.ndjson"])
+def test_a_shell_example_that_fails_unannounced_fails_the_docs(tmp_path: Path, command: str) -> None:
+    block = Block("page.md", 1, "shell", "console", None, f"$ {command}\n...")
+    with pytest.raises(AssertionError, match=r"page.md:1: `.*` exited with status \d+; a command that is meant to fail"):
+        _run_console(block, tmp_path)
+
+
+def test_a_shell_example_may_fail_when_it_shows_its_status(tmp_path: Path) -> None:
+    block = Block("page.md", 1, "shell", "console", None, '$ false; echo "exit status $?"\nexit status 1')
+    _run_console(block, tmp_path)
+
+
+def test_the_workflow_page_draws_the_event_flow_and_the_contract_workflow() -> None:
+    from pytest_thrillpots import EVENT_TYPES
+
+    diagrams = [block.body for block in blocks(DOCS / "workflow.md") if block.lang == "mermaid"]
+    assert len(diagrams) == 2
+    event_flow, contract_workflow = diagrams
+    assert all(event_type in event_flow for event_type in EVENT_TYPES)
+    steps = ["consumer test", "pact file", "producer verification", "CI gate"]
+    positions = [contract_workflow.find(step) for step in steps]
+    assert -1 not in positions and positions == sorted(positions), positions
