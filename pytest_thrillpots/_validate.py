@@ -22,7 +22,7 @@ import orjson
 
 from . import _coverage
 from ._fastpath import MAP_KEY, fast_check, locate, sample
-from ._paths import PathPart, to_human, to_pointer
+from ._paths import PathPart, human_from_pointer, to_pointer
 from ._spec import (
     EVENT_TYPES,
     SCHEMA_BASE_URI,
@@ -61,16 +61,10 @@ class Violation:
     @property
     def field(self) -> str:
         """The path as people read it: ``pots[0].current_value``."""
-        return to_human([int(p) if p.isdigit() else p for p in _split(self.path)])
+        return human_from_pointer(self.path)
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message} [{self.rule}]"
-
-
-def _split(pointer: str) -> list[str]:
-    if not pointer:
-        return []
-    return [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
 
 
 def describe_value(value: object, limit: int = 40) -> str:
