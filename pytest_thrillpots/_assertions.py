@@ -9,6 +9,7 @@ import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 import orjson
@@ -28,6 +29,8 @@ def render_value(value: object) -> str:
     """A JSON value on one line, cut to a readable width."""
     if value is _ABSENT:
         return "(absent)"
+    if isinstance(value, _Occurrences):
+        return f"{render_value(value.item)} ({value.count} {'time' if value.count == 1 else 'times'})"
     try:
         text = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
     except TypeError:
@@ -43,6 +46,14 @@ class _Absent:
 
 
 _ABSENT: Any = _Absent()
+
+
+@dataclass(frozen=True)
+class _Occurrences:
+    """How often an array holds an item, for arrays compared as multisets."""
+
+    item: object
+    count: int
 
 
 def json_equal(a: object, b: object) -> bool:
@@ -170,6 +181,7 @@ def event_differences(
         _json_numbers(expected),
         _json_numbers(actual),
         ignore_order=ignore_order,
+        report_repetition=ignore_order,
         exclude_regex_paths=patterns or None,
         view="tree",
     )
@@ -177,7 +189,12 @@ def event_differences(
     for levels in diff.values():
         for level in levels:
             old, new = level.t1, level.t2
-            if not isinstance(old, NotPresent) and not isinstance(new, NotPresent) and json_equal(new, old):
+            repetition = level.additional.get("repetition")
+            if repetition:
+                item = _as_given(old)
+                old = _Occurrences(item, repetition["old_repeat"])
+                new = _Occurrences(item, repetition["new_repeat"])
+            elif not isinstance(old, NotPresent) and not isinstance(new, NotPresent) and json_equal(new, old):
                 # Equal as JSON means it: 42 and 42.0, or a matcher such as pytest.approx on one side.
                 continue
             found.append(
@@ -199,6 +216,15 @@ class _Number(float):
     """A JSON number as the diff sees it: 7 and 7.0 alike (so arrays pair up), never a boolean."""
 
     given: int | float
+
+    # Python counts False == 0 and True == 1; JSON does not, and deepdiff pairs array items by ``==``.
+    def __eq__(self, other: object) -> bool:
+        return not isinstance(other, bool) and float.__eq__(self, other) is True
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = float.__hash__
 
 
 def _json_numbers(value: object) -> object:

@@ -5,11 +5,12 @@ tests/test_plugin_assertions.py shows the same failures as pytest prints them in
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from _validation_samples import PAYOUT, legacy_raffle, valid_event
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pytest_thrillpots import (
@@ -253,18 +254,87 @@ def test_json_equal_is_equality_as_json_means_it(a: object, b: object, equal: bo
     assert json_equal(b, a) is equal
 
 
+# Leaves Python counts equal and JSON does not (False and 0, True and 1.0) are drawn often on purpose.
+CONFUSABLE_LEAVES = st.sampled_from([None, True, False, 0, 1, 0.0, -0.0, 1.0, 2.5, 2**60, "", "a"])
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=4), children, max_size=3),
+    CONFUSABLE_LEAVES
+    | st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=5),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(["a", "b"]) | st.text(max_size=4), children, max_size=3),
     max_leaves=15,
 )
 
 
-@settings(max_examples=150, deadline=None)
+def confusable_twin(draw: Any, value: Any) -> Any:
+    """The same document with each 0/false and 1/true leaf redrawn among the values Python counts equal."""
+    if isinstance(value, list):
+        return [confusable_twin(draw, item) for item in value]
+    if isinstance(value, dict):
+        return {key: confusable_twin(draw, item) for key, item in value.items()}
+    if isinstance(value, (bool, int, float)) and value in (0, 1):
+        return draw(st.sampled_from([False, 0, 0.0, -0.0] if value == 0 else [True, 1, 1.0]))
+    return value
+
+
+def as_multiset(value: Any) -> str:
+    """A canonical text of a document whose arrays are multisets: equal exactly when JSON-equal up to order."""
+    if value is None or isinstance(value, (bool, str)):
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else repr(value)
+    if isinstance(value, list):
+        return "[" + ",".join(sorted(map(as_multiset, value))) + "]"
+    return "{" + ",".join(sorted(json.dumps(key) + ":" + as_multiset(item) for key, item in value.items())) + "}"
+
+
+@settings(max_examples=300, deadline=None)
 @given(a=JSON, b=JSON)
+@example(a=[[], [False, False]], b=[[], [False, 0]])
 def test_event_differences_is_empty_exactly_when_json_equal(a: Any, b: Any) -> None:
     assert json_equal(a, a)
     assert (event_differences(a, b) == []) == json_equal(a, b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=JSON, data=st.data())
+def test_booleans_never_pass_for_numbers_in_any_position(a: Any, data: st.DataObject) -> None:
+    b = confusable_twin(data.draw, a)
+    assert (event_differences(a, b) == []) == json_equal(a, b)
+    assert (event_differences(a, b, ignore_order=True) == []) == (as_multiset(a) == as_multiset(b))
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=JSON, b=JSON)
+@example(a=[None], b=[None, None])
+def test_ignore_order_is_empty_exactly_when_equal_as_multisets(a: Any, b: Any) -> None:
+    assert (event_differences(a, b, ignore_order=True) == []) == (as_multiset(a) == as_multiset(b))
+
+
+@settings(max_examples=150, deadline=None)
+@given(items=st.lists(JSON, max_size=5), data=st.data())
+def test_ignore_order_accepts_every_permutation(items: list[Any], data: st.DataObject) -> None:
+    assert event_differences(data.draw(st.permutations(items)), items, ignore_order=True) == []
+
+
+def test_ignore_order_counts_repeated_items() -> None:
+    win = {"player_id": "p-1", "win_amount": 5}
+    message = failure(assert_events_equal, {"winners": [win, win]}, {"winners": [win]}, ignore_order=True)
+    assert message == (
+        "events differ at 1 path\n"
+        "  winners[0]\n"
+        '    - expected: {"player_id":"p-1","win_amount":5} (1 time)\n'
+        '    + actual:   {"player_id":"p-1","win_amount":5} (2 times)'
+    )
+
+
+def test_false_is_not_zero_inside_an_array() -> None:
+    assert failure(assert_events_equal, {"flags": [False, False]}, {"flags": [False, 0]}) == (
+        "events differ at 1 path\n  flags[1]\n    - expected: 0\n    + actual:   false"
+    )
 
 
 # matches_spec
