@@ -1,16 +1,17 @@
-"""validate's fast path for JSON text: a typed msgspec decoder built from the spec model.
+"""validate's fast path for JSON text: typed msgspec decoders built from the spec model.
 
 On a valid event ``validate()`` would spend most of its time turning text into Python objects
 (orjson) and handing them to the schema engine. msgspec decodes text straight into typed
-structs and stops at the first mismatch, faster than parsing alone. The decoder's types are
-built from the spec model, never written by hand, and it only ever answers "valid": whatever it
-rejects goes to the schema engine, which decides and explains.
+structs and stops at the first mismatch, faster than parsing alone. The decoders' types are
+built from the spec model, never written by hand.
 
-When it rejects an event, its message names the first problem; ``locate`` reads that back as a
-path, so validate can try the common case of a single violation cheaply (see
-``_validate._only_violation``). It may be unsure more often than the schema (a duplicate key
-whose first value is wrong), never "valid" for an invalid event: tests/test_validate.py checks
-both paths against the full explanation and the reference ``jsonschema``.
+When the decoder rejects an event, its message names the first problem; ``locate`` reads that
+back as a path. ``relaxed_reader`` then builds (once per place) a decoder that lets that one
+place through, so a second read both checks the rest of the event and hands back what is at that
+place: the common case of one wrong leaf, or one missing field, is explained without the schema
+engine's costly error list (see ``_validate._violations_at_problem``). Anything else goes to the
+engine, which decides and explains. tests/test_validate.py checks the text path against the
+engine's explanation of the parsed payload and against the reference ``jsonschema``.
 """
 
 from __future__ import annotations
@@ -37,26 +38,102 @@ class _Unsupported(Exception):
 @functools.cache
 def fast_check(event_type: str, strict: bool) -> FastCheck | None:
     """A check that returns None only for JSON text holding a valid ``event_type``; None if unavailable."""
-    open_maps: list[tuple[tuple[PathPart, ...], frozenset[str]]] = []
-    try:
-        root = _typed(spec(event_type), strict, (), open_maps)
-    except _Unsupported:
+    built = _decoder(event_type, strict, None)
+    if built is None:
         return None
-    decoder = msgspec.json.Decoder(root)
+    decoder, keys_present = built
 
     def check(text: bytes | bytearray | memoryview | str) -> str | None:
         try:
             decoded = decoder.decode(text)
         except (msgspec.MsgspecError, RecursionError) as exc:
             return str(exc)
-        if all(_has_keys(decoded, path, required) for path, required in open_maps):
-            return None
-        return _UNLOCATED
+        return None if keys_present(decoded) else _UNLOCATED
 
     return check
 
 
-def _typed(node: Node, strict: bool, path: tuple[PathPart, ...], open_maps: list[Any]) -> Any:
+class Relaxation(NamedTuple):
+    """One place where a relaxed decoder lets anything through, so the rest of the event can be checked.
+
+    ``pattern`` is a path with ``"*"`` for any array index or map key. With ``name``, the objects at
+    ``pattern`` may lack that field (it reads as ``UNSET``); without, the values at ``pattern`` may
+    be anything.
+    """
+
+    pattern: tuple[PathPart, ...]
+    name: str = ""
+
+
+Found = list[tuple[tuple[PathPart, ...], Any]]
+"""Each place matching a relaxation's pattern, as a concrete path, with what the text holds there."""
+
+
+@functools.cache
+def relaxed_reader(
+    event_type: str, strict: bool, relaxation: Relaxation
+) -> Callable[[bytes | bytearray | memoryview | str], Found | None] | None:
+    """A reader that checks the whole event except at ``relaxation``, and returns what is there.
+
+    It returns None when anything else is wrong: then the relaxed place was not the only problem.
+    """
+    built = _decoder(event_type, strict, relaxation)
+    if built is None:
+        return None
+    decoder, keys_present = built
+    pattern = relaxation.pattern
+
+    def read(text: bytes | bytearray | memoryview | str) -> Found | None:
+        try:
+            decoded = decoder.decode(text)
+        except (msgspec.MsgspecError, RecursionError):
+            return None
+        if not keys_present(decoded):
+            return None
+        found: Found = []
+        _collect(decoded, pattern, (), found)
+        return found
+
+    return read
+
+
+def _collect(value: Any, pattern: tuple[PathPart, ...], prefix: tuple[PathPart, ...], found: Found) -> None:
+    if not pattern:
+        found.append((prefix, value))
+        return
+    if value is None:  # a nullable structure holds nothing below it
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head != "*":
+        _collect(getattr(value, str(head)), rest, (*prefix, head), found)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _collect(item, rest, (*prefix, key), found)
+    else:
+        for index, item in enumerate(value):
+            _collect(item, rest, (*prefix, index), found)
+
+
+def _decoder(
+    event_type: str, strict: bool, relaxation: Relaxation | None
+) -> tuple[msgspec.json.Decoder[Any], Callable[[Any], bool]] | None:
+    """A decoder for the event, and the check of what its types cannot say: the open maps' listed keys."""
+    open_maps: list[tuple[tuple[PathPart, ...], frozenset[str]]] = []
+    try:
+        root = _typed(spec(event_type), strict, (), open_maps, relaxation)
+    except _Unsupported:
+        return None
+    checks = [_keys_check(path, required) for path, required in open_maps]
+    if len(checks) == 1:
+        return msgspec.json.Decoder(root), checks[0]
+    return msgspec.json.Decoder(root), lambda decoded: all(check(decoded) for check in checks)
+
+
+def _typed(
+    node: Node, strict: bool, path: tuple[PathPart, ...], open_maps: list[Any], relaxation: Relaxation | None
+) -> Any:
+    if relaxation is not None and not relaxation.name and path == relaxation.pattern:
+        return Any
     typed: Any
     if node.enum is not None:
         typed = Literal[tuple(node.enum)]
@@ -68,7 +145,7 @@ def _typed(node: Node, strict: bool, path: tuple[PathPart, ...], open_maps: list
         typed = bool
     elif node.kind == "array":
         assert node.items is not None
-        typed = list[_typed(node.items, strict, (*path, "*"), open_maps)]  # type: ignore[misc]
+        typed = list[_typed(node.items, strict, (*path, "*"), open_maps, relaxation)]  # type: ignore[misc]
     elif node.free_form:
         typed = dict[str, Any]
     elif node.extra_values is not None:
@@ -76,12 +153,20 @@ def _typed(node: Node, strict: bool, path: tuple[PathPart, ...], open_maps: list
         if any(_signature(child) != _signature(node.extra_values) for child in node.fields.values()):
             raise _Unsupported
         open_maps.append((path, frozenset(node.fields)))
-        typed = dict[str, _typed(node.extra_values, strict, (*path, "*"), open_maps)]  # type: ignore[misc]
+        typed = dict[str, _typed(node.extra_values, strict, (*path, "*"), open_maps, relaxation)]  # type: ignore[misc]
     else:
-        fields = [(name, _typed(child, strict, (*path, name), open_maps)) for name, child in node.fields.items()]
+        optional = relaxation.name if relaxation is not None and path == relaxation.pattern else None
+        fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
+        for name, child in node.fields.items():
+            typed = _typed(child, strict, (*path, name), open_maps, relaxation)
+            fields.append((name, typed) if name != optional else (name, typed | msgspec.UnsetType, msgspec.UNSET))
         # gc=False: these structs hold no cycles, and skipping the collector makes decoding faster.
         typed = msgspec.defstruct(
-            node.structure or "_".join(map(str, path)), fields, forbid_unknown_fields=strict, gc=False
+            node.structure or "_".join(map(str, path)),
+            fields,
+            forbid_unknown_fields=strict,
+            gc=False,
+            kw_only=optional is not None,  # a field with a default may then come before required ones
         )
     return Optional[typed] if node.nullable else typed  # noqa: UP045 - built at run time, not an annotation
 
@@ -95,11 +180,9 @@ def _signature(node: Node) -> tuple[Any, ...]:
 _AT = re.compile(r"(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?\Z", re.S)
 _STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\.\.\.)\]")
 MAP_KEY = "[...]"
-"""A step msgspec leaves unnamed: some key of a map (the caller finds which)."""
+"""A step msgspec leaves unnamed: some key of a map (the relaxed reader reads them all)."""
 _FIELD = re.compile(r"Object (?P<kind>missing required|contains unknown) field `(?P<name>.*)`\Z", re.S)
-_GOT = re.compile(r"Expected `[^`]*`, got `(?P<got>\w+)`\Z|Invalid enum value (?P<enum>.*)\Z", re.S)
-JSON_KINDS = {"str": str, "int": (int, float), "float": (int, float), "bool": bool, "null": type(None)}
-JSON_KINDS |= {"array": list, "object": dict}
+_WRONG_VALUE = re.compile(r"Expected `[^`]*`, got `\w+`\Z|Invalid enum value .*\Z", re.S)
 
 
 class Problem(NamedTuple):
@@ -108,8 +191,6 @@ class Problem(NamedTuple):
     parts: tuple[PathPart, ...]
     kind: str
     name: str = ""
-    got: Any = None
-    """For a value: the Python types msgspec saw there (a check that both parsers saw the same)."""
 
 
 @functools.lru_cache(maxsize=4096)  # a producer's broken events tend to break alike
@@ -134,22 +215,27 @@ def locate(problem: str) -> Problem | None:
     field = _FIELD.match(what)
     if field is not None:
         return Problem(located, "missing" if field["kind"] == "missing required" else "unknown_field", field["name"])
-    got = _GOT.match(what)
-    if got is None:
+    if _WRONG_VALUE.match(what) is None:
         return None
-    return Problem(located, "value", got=str if got["enum"] is not None else JSON_KINDS.get(got["got"]))
+    return Problem(located, "value")
 
 
-@functools.cache
-def sample(node: Node) -> Any:
-    """A value valid for ``node`` in strict mode: the stand-in that repairs one problem."""
-    if node.nullable:
-        return None
-    if node.enum is not None:
-        return node.enum[0]
-    if node.kind == "object":
-        return {name: sample(child) for name, child in node.fields.items()}
-    return {"string": "", "number": 0, "boolean": False, "array": []}[node.kind]
+def _keys_check(path: tuple[PathPart, ...], required: frozenset[str]) -> Callable[[Any], bool]:
+    """Whether every map at ``path`` in a decoded event holds the ``required`` keys."""
+    if "*" in path:
+        return lambda decoded: _has_keys(decoded, path, required)
+    names = tuple(map(str, path))
+
+    def check(decoded: Any) -> bool:
+        # Runs on every valid event: a plain loop of attribute reads, no recursion.
+        value = decoded
+        for name in names:
+            value = getattr(value, name)
+            if value is None or value is msgspec.UNSET:
+                return True
+        return bool(required <= value.keys())
+
+    return check
 
 
 def _has_keys(value: Any, path: tuple[PathPart, ...], required: frozenset[str]) -> bool:
@@ -159,4 +245,5 @@ def _has_keys(value: Any, path: tuple[PathPart, ...], required: frozenset[str]) 
     if head == "*":
         return all(_has_keys(item, rest, required) for item in value)
     child = getattr(value, str(head))
-    return child is None or _has_keys(child, rest, required)
+    # Absent (a relaxed reader's missing field) or null: no map below to hold keys.
+    return child is None or child is msgspec.UNSET or _has_keys(child, rest, required)

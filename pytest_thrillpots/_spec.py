@@ -88,6 +88,25 @@ class Node:
         """True for the objects whose unknown fields strict mode reports."""
         return self.kind == "object" and not self.free_form and self.extra_values is None
 
+    @property
+    def is_leaf(self) -> bool:
+        """True when one look at a value settles it: a string, number, boolean, or free-form object."""
+        return self.kind in ("string", "number", "boolean") or self.free_form
+
+    def fits(self, value: object) -> bool:
+        """Whether a leaf accepts ``value``, by the spec's type rules (``true`` is not a number)."""
+        if value is None:
+            return self.nullable
+        if self.enum is not None:
+            return any(type(value) is type(option) and value == option for option in self.enum)
+        if self.kind == "string":
+            return isinstance(value, str)
+        if self.kind == "number":
+            return isinstance(value, (int, float)) and not isinstance(value, bool)
+        if self.kind == "boolean":
+            return isinstance(value, bool)
+        return self.free_form and isinstance(value, dict)
+
     def describe(self) -> str:
         """The node's type in the spec's terms, as failure messages show it."""
         if self.enum is not None:

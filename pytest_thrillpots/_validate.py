@@ -13,15 +13,16 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import jsonschema_rs
 import orjson
+from msgspec import UNSET
 
 from . import _coverage
-from ._fastpath import MAP_KEY, fast_check, locate, sample
+from ._fastpath import MAP_KEY, Found, Relaxation, fast_check, locate, relaxed_reader
 from ._paths import PathPart, human_from_pointer, to_pointer
 from ._spec import (
     EVENT_TYPES,
@@ -76,7 +77,7 @@ def describe_value(value: object, limit: int = 40) -> str:
         return f"boolean {'true' if value else 'false'}"
     if kind is str:
         assert isinstance(value, str)
-        text = json.dumps(value[:limit], ensure_ascii=False)
+        text = _json_string(value[:limit])
         if len(value) > limit:
             text = f'{text[:-1]}…" ({len(value)} characters)'
         return f"string {text}"
@@ -93,6 +94,13 @@ def describe_value(value: object, limit: int = 40) -> str:
     if isinstance(value, Mapping):
         return "object"
     return f"{type(value).__name__} (not a JSON value)"
+
+
+def _json_string(text: str) -> str:
+    try:
+        return orjson.dumps(text).decode()
+    except orjson.JSONEncodeError:  # a lone surrogate, which only json's escaping can show
+        return json.dumps(text, ensure_ascii=False)
 
 
 def _strict(schema: Any) -> Any:
@@ -155,13 +163,17 @@ def validate(
             problem = fast(payload)
             if problem is None:
                 return []
+            only = _violations_at_problem(payload, problem, event_type, strict)
+            if only is not None:
+                return only
         text = payload
         try:
             payload = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
             return [json_violation(exc)]
     try:
-        return _judge(validator, payload, text, problem, event_type, allow_legacy_winners, semantic)
+        # Once the fast path said no, go straight to the details: an empty list then means it was unsure.
+        return _judge(validator, payload, event_type, allow_legacy_winners, semantic, known_invalid=problem is not None)
     except ValueError as exc:
         if _ENGINE_DEPTH_ERROR not in str(exc):
             # The engine refuses Python values JSON has no form for (a set, a tuple key...).
@@ -171,8 +183,8 @@ def validate(
             ) from None
     # Nested deeper than the engine takes (about 255 levels), in metadata say. No value the spec
     # describes nests that deep, so the payload cut at MAX_CHECKED_DEPTH gets the same verdict.
-    shallow = _within_depth(orjson.loads(text) if text is not None else payload, MAX_CHECKED_DEPTH)
-    return _judge(validator, shallow, None, None, event_type, allow_legacy_winners, semantic)
+    shallow = _within_depth(payload, MAX_CHECKED_DEPTH)
+    return _judge(validator, shallow, event_type, allow_legacy_winners, semantic, known_invalid=False)
 
 
 _ENGINE_DEPTH_ERROR = "Recursion limit"
@@ -192,65 +204,64 @@ def _within_depth(value: object, depth: int) -> object:
 def _judge(
     validator: Any,
     payload: object,
-    text: bytes | bytearray | memoryview | str | None,
-    problem: str | None,
     event_type: str,
     allow_legacy_winners: bool,
     semantic: bool,
+    *,
+    known_invalid: bool,
 ) -> list[Violation]:
-    """The violations of a parsed payload; ``problem`` is the fast path's first complaint about ``text``."""
-    if problem is not None and text is not None:
-        only = _only_violation(validator, payload, event_type, problem)
-        if only is not None:
-            return only
-        payload = orjson.loads(text)  # afresh: the attempt above changed it
-    # Once the fast path said no, go straight to the details: an empty list then means it was unsure.
-    if problem is None and validator.is_valid(payload):
+    if not known_invalid and validator.is_valid(payload):
         return _conventions(payload, event_type) if semantic else []
     found = _explain(validator, payload, event_type, allow_legacy_winners)
     return [*found, *_conventions(payload, event_type)] if semantic else found
 
 
-def _only_violation(validator: Any, payload: Any, event_type: str, problem: str) -> list[Violation] | None:
-    """The payload's one violation, when the fast path's first problem is the only one; else None.
+def _violations_at_problem(
+    text: bytes | bytearray | memoryview | str, problem: str, event_type: str, strict: bool
+) -> list[Violation] | None:
+    """The violations at the fast path's first problem when the event has no others; else None.
 
-    Most invalid events break one rule. The engine's error list is the costly part of explaining
-    them, so: describe the problem msgspec located, put a valid stand-in there, and ask the engine
-    the cheap question. Valid now means that was the only violation; anything else (several
-    problems, a place msgspec cannot name, a duplicate key parsed two ways) gets the full list.
+    Most invalid events break one rule, and the engine's error list is the costly part of
+    explaining them. So the text is read once more by a decoder built from the same spec model,
+    relaxed at the place msgspec named (that field may be missing, or that value anything): if it
+    accepts the rest, the only violations are what it finds there, judged by the spec's leaf
+    rules. Anything else (a problem elsewhere too, a place msgspec cannot name, an unknown field,
+    a wrong structure rather than a wrong leaf) gets the engine's full explanation.
     """
-    located = locate(problem)
-    if located is None:
+    plan = _relaxed_plan(problem, event_type, strict)
+    if plan is None:
         return None
-    parts, kind, name = list(located.parts), located.kind, located.name
-    if kind == "value" and not parts:
-        return [_type_violation([], payload, [], event_type, False)] if _saw(payload, located.got) else None
-    container: Any = _value_at(payload, parts if kind != "value" else parts[:-1])
-    if parts[-1:] == [MAP_KEY]:
-        # msgspec does not name the map key: the first value of the kind it met is the one, since a
-        # value of that kind is never valid there and every earlier value passed.
-        if kind != "value" or not isinstance(container, dict):
-            return None
-        parts[-1] = next((k for k, v in container.items() if _saw(v, located.got)), MAP_KEY)
-    if kind == "missing":
-        node = _lookup(event_type, (*parts, name))
-        if not isinstance(container, dict) or name in container or node is None:
-            return None
-        violation = _missing_violation(event_type, [*parts, name])
-        container[name] = sample(node)
-    elif kind == "unknown_field":
-        if not isinstance(container, dict) or name not in container:
-            return None
-        violation = _unknown_violation(event_type, parts, name, container.pop(name))
+    read, node, missing = plan
+    found = read(text)
+    if found is None:
+        return None
+    if missing:
+        violations = [
+            _missing_violation(event_type, [*parts, missing])
+            for parts, owner in found
+            if getattr(owner, missing) is UNSET
+        ]
     else:
-        key, node = parts[-1], _lookup(event_type, tuple(parts))
-        held = isinstance(container, dict) and key in container
-        held = held or (isinstance(container, list) and isinstance(key, int) and key < len(container))
-        if not held or node is None or not _saw(container[key], located.got):
-            return None
-        violation = _wrong_value(event_type, parts, node, container[key])
-        container[key] = sample(node)
-    return [violation] if validator.is_valid(payload) else None
+        violations = [
+            _wrong_value(event_type, list(parts), node, value) for parts, value in found if not node.fits(value)
+        ]
+    return violations or None
+
+
+@functools.lru_cache(maxsize=4096)  # a producer's broken events tend to break alike
+def _relaxed_plan(
+    problem: str, event_type: str, strict: bool
+) -> tuple[Callable[[Any], Found | None], Node, str] | None:
+    """How to read past ``problem``: the relaxed reader, the spec's node there, and the field that may be missing."""
+    located = locate(problem)
+    if located is None or located.kind == "unknown_field" or (located.kind == "value" and not located.parts):
+        return None
+    pattern = tuple("*" if isinstance(part, int) or part == MAP_KEY else part for part in located.parts)
+    node = _lookup(event_type, (*pattern, located.name) if located.kind == "missing" else pattern)
+    if node is None or (located.kind == "value" and not node.is_leaf):
+        return None
+    read = relaxed_reader(event_type, strict, Relaxation(pattern, located.name))
+    return (read, node, located.name) if read is not None else None
 
 
 def _wrong_value(event_type: str, parts: list[PathPart], node: Node, value: object) -> Violation:
@@ -258,13 +269,6 @@ def _wrong_value(event_type: str, parts: list[PathPart], node: Node, value: obje
     if node.enum is not None and isinstance(value, str):
         return _enum_violation(parts, node.enum, value)
     return _type_violation(parts, value, [], event_type, False)
-
-
-def _saw(value: object, kinds: Any) -> bool:
-    """Whether orjson parsed the kind of value msgspec met (they differ only on duplicate keys)."""
-    if kinds is None:
-        return False
-    return kinds is bool if isinstance(value, bool) else isinstance(value, kinds)
 
 
 def _conventions(payload: object, event_type: str) -> list[Violation]:
@@ -339,7 +343,7 @@ def _map_error(error: Any, payload: object, event_type: str, allow_legacy_winner
         # Only the legacy tuple forbids items: a third element and beyond.
         expected = f"legacy winner tuple {LEGACY_WINNER} (2 items)"
         yield Violation(
-            to_pointer(parts),
+            _pointer(tuple(parts)),
             "type",
             expected,
             describe_value(instance),
@@ -349,12 +353,17 @@ def _map_error(error: Any, payload: object, event_type: str, allow_legacy_winner
         # Only the legacy tuple's own length constraint gets here.
         expected = f"legacy winner tuple {LEGACY_WINNER}"
         yield Violation(
-            to_pointer(parts),
+            _pointer(tuple(parts)),
             "type",
             expected,
             describe_value(instance),
             f"expected {expected}, got {describe_value(instance)}",
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def _pointer(parts: tuple[PathPart, ...]) -> str:
+    return to_pointer(parts)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -365,7 +374,7 @@ def _lookup(event_type: str, parts: tuple[PathPart, ...]) -> Node | None:
 def _missing_violation(event_type: str, member: list[PathPart]) -> Violation:
     expected = _expected(event_type, member, None)
     return Violation(
-        to_pointer(member), "missing", expected, "missing", f"expected {expected}, but the field is missing"
+        _pointer(tuple(member)), "missing", expected, "missing", f"expected {expected}, but the field is missing"
     )
 
 
@@ -374,7 +383,7 @@ def _unknown_violation(event_type: str, parts: list[PathPart], name: str, value:
     where = f"{owner.structure} " if owner is not None and owner.structure else ""
     actual = describe_value(value)
     return Violation(
-        to_pointer([*parts, name]),
+        _pointer((*parts, name)),
         "unknown_field",
         "no such field",
         actual,
@@ -385,7 +394,7 @@ def _unknown_violation(event_type: str, parts: list[PathPart], name: str, value:
 def _enum_violation(parts: list[PathPart], options: Iterable[object], value: object) -> Violation:
     expected = " or ".join(json.dumps(o) for o in options)
     actual = describe_value(value)
-    return Violation(to_pointer(parts), "enum", expected, actual, f"expected {expected}, got {actual}")
+    return Violation(_pointer(tuple(parts)), "enum", expected, actual, f"expected {expected}, got {actual}")
 
 
 def _value_at(payload: object, parts: list[PathPart]) -> object:
@@ -407,7 +416,7 @@ def _is_winner_item(event_type: str, parts: list[PathPart]) -> bool:
 def _type_violation(
     parts: list[PathPart], instance: object, types: list[str], event_type: str, allow_legacy_winners: bool
 ) -> Violation:
-    pointer = to_pointer(parts)
+    pointer = _pointer(tuple(parts))
     actual = describe_value(instance)
     if not parts:
         return Violation(
@@ -441,7 +450,12 @@ def _node_at(event_type: str, parts: list[PathPart]) -> Node | None:
 
 
 def _expected(event_type: str, parts: list[PathPart], types: list[str] | None) -> str:
-    node = _node_at(event_type, parts)
+    return _expected_at(event_type, tuple(parts), tuple(types) if types is not None else None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _expected_at(event_type: str, parts: tuple[PathPart, ...], types: tuple[str, ...] | None) -> str:
+    node = _node_at(event_type, list(parts))
     if node is not None:
         return node.describe()
     return " or ".join(types) if types else "a value"

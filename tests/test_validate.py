@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -845,6 +845,70 @@ def test_a_single_violation_found_fast_equals_the_engines(data: st.DataObject) -
         owner = at(event, path[:-1])
         owner[data.draw(FIELD_NAMES.filter(lambda n: n not in owner))] = data.draw(JSON_VALUES)
     assert validate(orjson.dumps(event), event_type, strict=strict) == validate(event, event_type, strict=strict)
+
+
+@PROPERTY_SETTINGS
+@given(case=mutated_events(), strict=st.booleans())
+def test_the_text_path_explains_any_defects_as_the_engine_does(case: tuple[str, Any], strict: bool) -> None:
+    event_type, payload = case
+    assume(not isinstance(payload, str))  # validate() reads a str as JSON text, not as a parsed value
+    assert validate(orjson.dumps(payload), event_type, strict=strict) == validate(payload, event_type, strict=strict)
+
+
+def places(value: Any, parts: tuple[str | int, ...]) -> Iterator[tuple[Any, str | int]]:
+    """Every (owner, key) where a spec field path occurs in ``value``: ``*`` is every item."""
+    head, rest = parts[0], parts[1:]
+    keys: Iterable[str | int] = range(len(value)) if head == "*" and isinstance(value, list) else [head]
+    for key in keys:
+        if not rest:
+            yield value, key
+        elif isinstance(value, (list, dict)) and (key in value if isinstance(value, dict) else True):
+            yield from places(value[key], rest)
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data())
+def test_one_field_broken_in_every_item_is_explained_as_the_engine_does(data: st.DataObject) -> None:
+    """The fast path reads past one place in every array item at once: still the engine's verdict."""
+    event_type, parts, _ = data.draw(st.sampled_from([p.values for p in ALL_FIELDS]))
+    event = valid_event(event_type)
+    for owner, key in list(places(event, parts)):
+        if data.draw(st.booleans()):
+            del owner[key]
+        else:
+            owner[key] = data.draw(JSON_VALUES)
+    strict = data.draw(st.booleans())
+    assert validate(orjson.dumps(event), event_type, strict=strict) == validate(event, event_type, strict=strict)
+
+
+def test_one_wrong_leaf_or_missing_field_is_explained_without_the_engines_error_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The common invalid event costs two typed reads, not the engine's error list (the slow part)."""
+    import pytest_thrillpots._validate as validate_module
+
+    def no_engine(*args: Any) -> list[Violation]:
+        raise AssertionError("the engine's error list was used")
+
+    monkeypatch.setattr(validate_module, "_explain", no_engine)
+    update = valid_event("JackpotUpdateEvent")
+    every_pot_wrong = {**update, "pots": [{**pot, "is_progressive": "no"} for pot in update["pots"]]}
+    every_pot_short = {**update, "pots": [{"id": pot["id"], "is_progressive": True} for pot in update["pots"]]}
+    win = valid_event("WinEvent")
+    cases = [
+        ("JackpotUpdateEvent", every_pot_wrong),
+        ("JackpotUpdateEvent", every_pot_short),
+        ("JackpotUpdateEvent", {**update, "jackpot_type": "jackpot"}),
+        ("WinEvent", {key: value for key, value in win.items() if key != "player_id"}),
+        ("WinEvent", {**win, "metadata": []}),
+    ]
+    assert [[(v.path, v.rule) for v in validate(orjson.dumps(event), event_type)] for event_type, event in cases] == [
+        [("/pots/0/is_progressive", "type"), ("/pots/1/is_progressive", "type")],
+        [("/pots/0/current_value", "missing"), ("/pots/1/current_value", "missing")],
+        [("/jackpot_type", "enum")],
+        [("/player_id", "missing")],
+        [("/metadata", "type")],
+    ]
 
 
 @pytest.mark.parametrize(

@@ -141,26 +141,9 @@ def _bound(name: str, values: Iterable[Override]) -> dict[str, Any]:
     bound: dict[str, Any] = {}
     for parts, value in values:
         key = ".".join(str(p) for p in parts)
-        if key in keys and fits(lookup(name, parts), value):
+        if key in keys and (node := lookup(name, parts)) is not None and node.fits(value):
             bound[key] = value
     return bound
-
-
-def fits(node: Node | None, value: object) -> bool:
-    """Whether ``value`` has the type the spec gives ``node`` (the cheap check bindings need)."""
-    if node is None:
-        return False
-    if value is None:
-        return node.nullable
-    if node.enum is not None:
-        return value in node.enum
-    if node.kind == "string":
-        return isinstance(value, str)
-    if node.kind == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if node.kind == "boolean":
-        return isinstance(value, bool)
-    return False
 
 
 # --- Overrides -----------------------------------------------------------------------------
