@@ -101,7 +101,7 @@ def _collect(value: Any, pattern: tuple[PathPart, ...], prefix: tuple[PathPart, 
     if not pattern:
         found.append((prefix, value))
         return
-    if value is None:  # a nullable structure holds nothing below it
+    if value is None or value is msgspec.UNSET:  # a null or (relaxed reader) absent structure: nothing below
         return
     head, rest = pattern[0], pattern[1:]
     if head != "*":
@@ -223,7 +223,13 @@ def locate(problem: str) -> Problem | None:
 def _keys_check(path: tuple[PathPart, ...], required: frozenset[str]) -> Callable[[Any], bool]:
     """Whether every map at ``path`` in a decoded event holds the ``required`` keys."""
     if "*" in path:
-        return lambda decoded: _has_keys(decoded, path, required)
+
+        def check_each(decoded: Any) -> bool:
+            maps: Found = []
+            _collect(decoded, path, (), maps)
+            return all(found is None or found is msgspec.UNSET or required <= found.keys() for _, found in maps)
+
+        return check_each
     names = tuple(map(str, path))
 
     def check(decoded: Any) -> bool:
@@ -236,14 +242,3 @@ def _keys_check(path: tuple[PathPart, ...], required: frozenset[str]) -> Callabl
         return bool(required <= value.keys())
 
     return check
-
-
-def _has_keys(value: Any, path: tuple[PathPart, ...], required: frozenset[str]) -> bool:
-    if not path:
-        return bool(required <= value.keys())
-    head, rest = path[0], path[1:]
-    if head == "*":
-        return all(_has_keys(item, rest, required) for item in value)
-    child = getattr(value, str(head))
-    # Absent (a relaxed reader's missing field) or null: no map below to hold keys.
-    return child is None or child is msgspec.UNSET or _has_keys(child, rest, required)

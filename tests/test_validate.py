@@ -927,6 +927,23 @@ def test_duplicate_keys_are_judged_by_the_value_that_wins(text: bytes) -> None:
     assert validate(text, "RafflePayoutErrorEvent") == validate(orjson.loads(text), "RafflePayoutErrorEvent")
 
 
+def test_the_open_map_key_check_reaches_maps_inside_arrays() -> None:
+    """No event nests an open map in an array today; the check built from the spec model must still hold."""
+    from types import SimpleNamespace
+
+    from pytest_thrillpots._fastpath import _keys_check
+
+    check = _keys_check(("pots", "*", "rates"), frozenset({"EUR"}))
+    item = SimpleNamespace
+    assert check(item(pots=[item(rates={"EUR": 1, "USD": 2}), item(rates=None)]))
+    assert not check(item(pots=[item(rates={"EUR": 1}), item(rates={"USD": 2})]))
+    assert check(item(pots=[]))
+    flat = _keys_check(("currency_multipliers", "multipliers"), frozenset({"EUR"}))
+    assert flat(item(currency_multipliers=item(multipliers={"EUR": 1})))
+    assert not flat(item(currency_multipliers=item(multipliers={"GBP": 1})))
+    assert flat(item(currency_multipliers=None))
+
+
 def test_a_missing_key_of_the_open_map_is_found_on_the_text_path_too() -> None:
     event = valid_event("WinEvent")
     del event["currency_multipliers"]["multipliers"]["SEK"]
