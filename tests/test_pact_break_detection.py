@@ -87,6 +87,10 @@ MUTANTS = [
         _set("metadata", None), True, "metadata",
     ),
     Mutant(
+        "a nullable object never null", "WinEvent", "`metadata` is never null",
+        lambda event: {**event, "metadata": event["metadata"] or {"campaign": "spring-drop"}}, True, "metadata",
+    ),
+    Mutant(
         "add a field", "WinEvent", "a new `jackpot_tier` field, and `rank` in each winner",
         lambda event: _items("community_winners", lambda w: {**w, "rank": 1})({**event, "jackpot_tier": "gold"}),
         False,

@@ -112,6 +112,37 @@ def test_a_pinned_nullable_object_does_not_split() -> None:
     assert interaction.body["metadata"] == {"campaign": "x"} and "$.metadata" not in interaction.rules
 
 
+def test_a_pin_inside_an_array_or_a_free_form_object_is_matched_by_equality() -> None:
+    # the array's rule (and the free-form object's) matches what is inside by type: a pin there needs its own
+    (interaction,) = derive(
+        "WinEvent",
+        "a win",
+        fields=["player_id"],
+        pins={"community_winners__0__currency": "EUR", "metadata__campaign": "spring"},
+    )
+    equality = {"combine": "AND", "matchers": [{"match": "equality"}]}
+    assert interaction.description == "a win"  # a pin inside metadata says it is present: no null form
+    assert interaction.body["community_winners"] == [{"currency": "EUR"}]
+    assert interaction.body["metadata"] == {"campaign": "spring"}
+    assert interaction.rules["$.community_winners[*].currency"] == equality
+    assert interaction.rules["$.metadata.campaign"] == equality
+    assert interaction.rules["$.metadata"] == {"combine": "AND", "matchers": [{"match": "type"}]}
+
+
+def test_a_field_inside_a_free_form_object_is_pinned_or_read_whole() -> None:
+    with pytest.raises(PactDefinitionError) as error:
+        derive("WinEvent", "a win", fields=["player_id", "metadata.campaign"])
+    assert str(error.value) == (
+        "'metadata.campaign' is inside 'metadata', which the spec leaves free-form (any object): a pact has no type "
+        "to match it by. Read 'metadata' whole (fields=[..., 'metadata']), or pin the value the consumer needs "
+        "(metadata__campaign=...)"
+    )
+    with pytest.raises(
+        PactDefinitionError, match=r"^cannot pin metadata__tags__0=\.\.\.: inside the free-form 'metadata'"
+    ):
+        derive("WinEvent", "a win", pins={"metadata__tags__0": "x"})
+
+
 def test_examples_are_the_same_in_every_run() -> None:
     first = derive("RaffleWinEvent", "a draw", given="drawn")
     again = derive("RaffleWinEvent", "a draw", given="drawn")

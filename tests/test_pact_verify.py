@@ -105,6 +105,45 @@ def test_a_missing_field_is_named_with_its_path(pacts: Path) -> None:
         verify_pacts({"WinEvent": win, "OptInEvent": _opt_in}, sources=pacts)
 
 
+def test_a_pin_holds_for_every_item_of_an_array_and_inside_metadata(tmp_path: Path) -> None:
+    wallet = ConsumerPact("wallet")
+    wallet.expects(
+        "WinEvent",
+        "a euro win",
+        fields=["player_id"],
+        community_winners__0__currency="EUR",
+        metadata__campaign="spring",
+    )
+    wallet.verify(lambda event: None)
+    wallet.recorder.write(tmp_path)
+    winners = [dict(PAYOUT), {**PAYOUT, "currency": "GBP"}]
+    with pytest.raises(AssertionError) as failure:
+        verify_pacts(
+            {"WinEvent": lambda d, s: _win(community_winners=winners, metadata={"campaign": "autumn"})},
+            sources=tmp_path,
+        )
+    assert str(failure.value).splitlines()[2:] == [
+        "wallet: 'a euro win'",
+        '  community_winners[1].currency: expected the pinned value "EUR", got string "GBP" [enum]',
+        '  metadata.campaign: expected the pinned value "spring", got string "autumn" [enum]',
+    ]
+    # other keys of metadata stay free
+    verify_pacts({"WinEvent": lambda d, s: _win(metadata={"campaign": "spring", "device": "ios"})}, sources=tmp_path)
+
+
+def test_a_producer_ignoring_the_null_form_of_a_nullable_object_is_told_so(tmp_path: Path) -> None:
+    wallet = ConsumerPact("wallet")
+    wallet.expects("WinEvent", "a win", fields=["player_id", "metadata"])
+    wallet.verify(lambda event: None)
+    wallet.recorder.write(tmp_path)
+    with pytest.raises(AssertionError) as failure:
+        verify_pacts({"WinEvent": lambda d, s: _win(metadata={"campaign": "spring"})}, sources=tmp_path)
+    assert str(failure.value).splitlines()[2:] == [
+        "wallet: 'a win (metadata null)' (given metadata is null)",
+        "  metadata: expected null, got object [type]",
+    ]
+
+
 def test_a_producer_that_raises_shows_its_own_traceback(pacts: Path) -> None:
     def build_the_win(description: str, states: dict[str, Any]) -> dict[str, Any]:
         raise LookupError("no jackpot 'mega' in the catalogue")

@@ -120,8 +120,9 @@ class ConsumerPact:
         Omitted: the whole event. ``**pins``: exact values the producer must send
         (``brand_id="brand-7"``, nested with ``__``); a pinned field is read by definition.
 
-        Returns the example event the handler will receive (the first one, when a nullable
-        object such as ``metadata`` splits the expectation into a null and a present message).
+        Returns the example event the handler will receive (the last one, with the object
+        present, when a nullable object such as ``metadata`` splits the expectation into a null
+        and a present message).
         """
         __tracebackhide__ = True  # a bad expectation is the caller's line, not the helper's
         try:

@@ -10,6 +10,10 @@ an anchored regex of its values, an array by its item shape with at least one it
 nullable scalar by an ``OR`` of its rule and ``null``. A nullable object or array cannot be
 written as one rule the verifier satisfies, so it splits the interaction in two: one with the
 field ``null`` and one with the field present, each with its own provider state.
+
+A pinned value is written as the example, which Pact compares for equality; inside an array
+item or a free-form object, whose own rule matches everything in them by type, it gets an
+``equality`` rule of its own.
 """
 
 from __future__ import annotations
@@ -148,6 +152,18 @@ def _select(selection: Selection, parts: Sequence[str]) -> None:
         node = child
 
 
+def free_form_owner(event_type: str, parts: Sequence[PathPart]) -> tuple[PathPart, ...] | None:
+    """The free-form object (``metadata``) that ``parts`` lies strictly inside, or None."""
+    node: Node | None = spec(event_type)
+    for depth, part in enumerate(parts):
+        if node is None:
+            return None
+        if node.free_form:
+            return tuple(parts[:depth])
+        node = node.child(part)
+    return None
+
+
 def selection_for(event_type: str, fields: Iterable[str] | None, pins: Iterable[tuple[str, ...]]) -> Selection:
     """The tree of fields a consumer reads; every field when ``fields`` is None."""
     selection: Selection = {}
@@ -165,7 +181,16 @@ def selection_for(event_type: str, fields: Iterable[str] | None, pins: Iterable[
                 "fields=[] reads nothing: list the fields the consumer reads, or leave fields out for the whole event"
             )
         for path in names:
-            _select(selection, _shape(resolve_field_path(event_type, path)))
+            parts = resolve_field_path(event_type, path)
+            owner = free_form_owner(event_type, parts)
+            if owner is not None:
+                whole = to_human(list(owner))
+                raise PactDefinitionError(
+                    f"{path!r} is inside {whole!r}, which the spec leaves free-form (any object): a pact has no type "
+                    f"to match it by. Read {whole!r} whole (fields=[..., {whole!r}]), or pin the value the consumer "
+                    f"needs ({'__'.join(map(str, parts))}=...)"
+                )
+            _select(selection, _shape(parts))
     for pin in pins:
         _select(selection, pin)
     return selection
@@ -229,6 +254,8 @@ class _Builder:
 
     def build(self, node: Node, example: Any, selection: Selection | str, path: tuple[str, ...]) -> Any:
         if path in self.pins:
+            if "*" in path:
+                self._equality(example, path)
             return example
         if path in self.forms:
             if not self.forms[path]:
@@ -248,7 +275,7 @@ class _Builder:
         if node.free_form:
             # Any object: the type rule against an empty example accepts every key.
             self.rules[_json_path(path)] = _rule([{"match": "type"}])
-            return {}
+            return self._pinned_inside(example, path)
         wanted = dict.fromkeys(node.fields, _ALL) if selection == _ALL else selection
         assert isinstance(wanted, dict) and isinstance(example, Mapping)
         body: dict[str, Any] = {}
@@ -262,6 +289,27 @@ class _Builder:
                 )
             body[name] = self.build(child, example[name], sub, (*path, name))
         return body
+
+    def _pinned_inside(self, example: Any, path: tuple[str, ...]) -> dict[str, Any]:
+        """The pinned keys inside a free-form object, and the objects on the way to them."""
+        body: dict[str, Any] = {}
+        depth = len(path)
+        for name in dict.fromkeys(pin[depth] for pin in sorted(self.pins) if len(pin) > depth and pin[:depth] == path):
+            value = example.get(name) if isinstance(example, Mapping) else None
+            if (*path, name) in self.pins:
+                self._equality(value, (*path, name))
+                body[name] = value
+            else:
+                body[name] = self._pinned_inside(value, (*path, name))
+        return body
+
+    def _equality(self, value: Any, path: tuple[str, ...]) -> None:
+        # A pinned object holds its own keys exactly and leaves the producer free to add others.
+        if isinstance(value, Mapping):
+            for name, item in value.items():
+                self._equality(item, (*path, str(name)))
+        else:
+            self.rules[_json_path(path)] = _rule([{"match": "equality"}])
 
     def _array(self, node: Node, example: Any, selection: Selection | str, path: tuple[str, ...]) -> Any:
         assert node.items is not None and isinstance(example, list) and example
@@ -344,6 +392,13 @@ def derive(
                 f"cannot pin {name}=...: a pact matches every item of an array by the shape of its first, "
                 "so a pin inside an array uses index 0 and holds for every item"
             )
+        owner = free_form_owner(event_type, parts)
+        indexes = [] if owner is None else [i for i in range(len(owner), len(parts)) if isinstance(parts[i], int)]
+        if owner is not None and indexes:
+            raise PactDefinitionError(
+                f"cannot pin {name}=...: inside the free-form {to_human(list(owner))!r} the spec has no arrays to "
+                f"match item by item; pin the whole array ({'__'.join(map(str, parts[: indexes[0]]))}=[...])"
+            )
         pin_shapes[_shape(parts)] = name
         pin_pointers[to_pointer(parts)] = name
     states = normalize_states(given)
@@ -360,7 +415,8 @@ def derive(
             "e.g. community_winners=[{...}]"
         )
     _check_pins(event_type, example, pin_pointers)
-    points = [p for p in split_points(node, selection) if p not in pin_shapes]
+    # A pin at or inside a nullable object is a value the consumer needs: it is never null there.
+    points = [p for p in split_points(node, selection) if not any(pin[: len(p)] == p for pin in pin_shapes)]
     combinations: list[dict[tuple[str, ...], bool]] = [{}]
     for point in points:
         combinations = [{**c, point: present} for c in combinations for present in (False, True)]
