@@ -5,17 +5,16 @@ deepdiff is imported only when two events differ, so passing tests never pay for
 
 from __future__ import annotations
 
-import functools
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import orjson
 
 from . import _coverage
-from ._errors import ThrillpotsError, UnknownFieldError, did_you_mean
+from ._errors import UnknownFieldError, did_you_mean, raised_at_the_call
 from ._paths import PathPart, parse_human, to_human
 from ._spec import EVENT_TYPES, check_event_type, field_paths, resolve_field_path
 from ._validate import Violation, validate
@@ -104,25 +103,7 @@ def violation_lines(violations: Sequence[Violation]) -> list[str]:
     return lines
 
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def _raised_at_the_call(helper: Callable[_P, _R]) -> Callable[_P, _R]:
-    """A mistake in the call (an unknown event type or field) shows in the user's test, not in our code."""
-
-    @functools.wraps(helper)
-    def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        __tracebackhide__ = True
-        try:
-            return helper(*args, **kwargs)
-        except ThrillpotsError as exc:
-            raise exc.with_traceback(None) from None
-
-    return call
-
-
-@_raised_at_the_call
+@raised_at_the_call
 def assert_valid(payload: object, event_type: str, *, strict: bool = False, allow_legacy_winners: bool = False) -> None:
     """Raise ``AssertionError`` listing every violation of the spec in ``payload``."""
     __tracebackhide__ = True  # the failure is in the caller's payload, not in this helper
@@ -251,7 +232,7 @@ def _as_given(value: object) -> object:
     return value
 
 
-@_raised_at_the_call
+@raised_at_the_call
 def assert_events_equal(
     actual: object, expected: object, *, ignore: Iterable[str] = (), ignore_order: bool = False
 ) -> None:
@@ -378,7 +359,7 @@ def _dig(value: object, parts: Sequence[PathPart]) -> object:
     return value
 
 
-@_raised_at_the_call
+@raised_at_the_call
 def matches_spec(event_type: str, *, strict: bool = False, **expected_fields: Any) -> SpecMatcher:
     """A matcher: ``assert event == matches_spec("WinEvent", player_id="p-1")``.
 

@@ -280,6 +280,8 @@ class _output:
 
         if self.path is None:
             return sys.stdout.buffer
+        if self.path.is_dir():  # found before the events are made, not when the file replaces it
+            raise UsageError(f"--output {self.path}: is a directory; name a file")
         directory = self.path.parent if str(self.path.parent) else Path(".")
         try:
             handle, name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=directory)

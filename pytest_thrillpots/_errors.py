@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
+from typing import ParamSpec, TypeVar
 
 
 class ThrillpotsError(Exception):
@@ -51,3 +53,21 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     if not matches:
         return ""
     return " Did you mean " + " or ".join(repr(m) for m in matches) + "?"
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def raised_at_the_call(helper: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A mistake in the call (an unknown event type, field or trait) shows in the user's test, not in our code."""
+
+    @functools.wraps(helper)
+    def call(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        __tracebackhide__ = True
+        try:
+            return helper(*args, **kwargs)
+        except ThrillpotsError as exc:
+            raise exc.with_traceback(None) from None
+
+    return call

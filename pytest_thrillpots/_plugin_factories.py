@@ -83,6 +83,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # Check a given seed now, so a typo stops the run before any test. The seed itself is chosen
     # later, once every plugin is configured (pytest-randomly picks its seed in its own hook).
     _given_seed(config)
+    _ini_strict(config)
 
 
 def base_seed(config: pytest.Config) -> int:
@@ -113,13 +114,22 @@ def _given_seed(config: pytest.Config) -> int | Literal["random"] | None:
     text, source = (
         (option, SEED_OPTION) if option is not None else (config.getini("thrillpots_seed"), "thrillpots_seed")
     )
-    if not text:
+    # An empty ini value is unset; an empty option is `--thrillpots-seed=$SEED` with SEED unset,
+    # which must not quietly run on a random seed.
+    if not text and option is None:
         return None
     try:
         chosen = _seed.parse_seed(str(text))
     except ValueError as exc:
         raise pytest.UsageError(f"{source}: {exc}") from None
     return chosen if chosen is not None else "random"
+
+
+def _ini_strict(config: pytest.Config) -> bool:
+    try:
+        return bool(config.getini("thrillpots_strict"))
+    except (ValueError, pytest.UsageError) as exc:  # pytest's own message names neither the setting nor the fix
+        raise pytest.UsageError(f"thrillpots_strict: {exc}: write true or false") from None
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -199,7 +209,7 @@ def thrillpots(request: pytest.FixtureRequest) -> ThrillpotsHub:
 
     item = request.node
     options = marker_options(item)
-    strict = options.strict if options.strict is not None else bool(request.config.getini("thrillpots_strict"))
+    strict = options.strict if options.strict is not None else _ini_strict(request.config)
     return ThrillpotsHub(item_seed(item), strict=strict)
 
 

@@ -14,10 +14,13 @@ import subprocess
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, Union
+from typing import Any, Final, Protocol, Union
 from urllib.parse import urljoin, urlsplit
 
+import jsonschema_rs
+
 from ._errors import ContractSourceError
+from ._paths import to_pointer
 from ._spec import EVENT_TYPES, SCHEMA_SUFFIX
 
 ContractSource = Union[str, "os.PathLike[str]", Mapping[str, Any]]
@@ -113,9 +116,15 @@ class ContractSet:
 
     def document(self, key: str) -> Any:
         if key not in self._documents:
-            self._documents[key] = _parse(self._tree.read(key), key, self.label)
-            self._register_ids(key)
+            self._add(key, self._tree.read(key))
         return self._documents[key]
+
+    def _add(self, key: str, data: bytes) -> None:
+        doc = _parse(data, key, self.label)
+        if not _is_asyncapi(doc):
+            check_schema(doc, f"{self.label}: {key}")
+        self._documents[key] = doc
+        self._register_ids(key)
 
     def _register_ids(self, key: str) -> None:
         doc = self._documents[key]
@@ -159,9 +168,11 @@ class ContractSet:
 
     def _tree_has(self, key: str) -> bool:
         try:
-            self.document(key)
+            data = self._tree.read(key)
         except ContractSourceError:
             return False
+        # Outside the try: a file that is there but broken is reported as broken, not as missing.
+        self._add(key, data)
         return True
 
 
@@ -217,6 +228,36 @@ def _load_git(source: str, cwd: Path) -> ContractSet:
     raise ContractSourceError(f"{source}: {path} does not exist at {ref}; name another path with git:{ref}:PATH")
 
 
+_META_SCHEMAS: Final = {
+    jsonschema_rs.Draft4Validator: "http://json-schema.org/draft-04/schema#",
+    jsonschema_rs.Draft6Validator: "http://json-schema.org/draft-06/schema#",
+    jsonschema_rs.Draft7Validator: "http://json-schema.org/draft-07/schema#",
+    jsonschema_rs.Draft201909Validator: "https://json-schema.org/draft/2019-09/schema",
+    jsonschema_rs.Draft202012Validator: "https://json-schema.org/draft/2020-12/schema",
+}
+
+
+def check_schema(schema: Any, where: str) -> None:
+    """Raise ``ContractSourceError`` unless ``schema`` is valid against its draft's meta-schema.
+
+    The comparison trusts every keyword's shape (``required`` a list, ``minimum`` a number): a
+    malformed schema is the user's input to fix, not a crash, nor a verdict on compatibility.
+    """
+    checked = schema
+    if isinstance(schema, dict) and isinstance(schema.get("$schema"), str):
+        # A $schema the engine does not know would make it fetch that URL: judge by the draft it falls back to.
+        checked = {**schema, "$schema": _META_SCHEMAS[jsonschema_rs.validator_cls_for(schema)]}
+    try:
+        jsonschema_rs.meta.validate(checked)
+    except jsonschema_rs.ValidationError as exc:
+        at = f" at {to_pointer(exc.instance_path)}" if exc.instance_path else ""
+        raise ContractSourceError(f"{where} is not a valid JSON Schema: {exc.message}{at}") from None
+
+
+def _is_asyncapi(doc: Any) -> bool:
+    return isinstance(doc, dict) and "asyncapi" in doc
+
+
 def _load_directory(tree: _Tree, directory: str, label: str) -> ContractSet:
     names = tree.list_dir(directory) or []
     schema_files = [n for n in names if n.endswith(SCHEMA_SUFFIX)]
@@ -263,18 +304,31 @@ def _load_file(tree: _Tree, key: str, label: str) -> ContractSet:
 
 def _asyncapi_payloads(contracts: ContractSet, key: str, doc: dict[str, Any]) -> Iterator[tuple[str, tuple[str, Any]]]:
     """Each message's payload schema, from components and channels (AsyncAPI 2.x and 3.x)."""
-    candidates: list[tuple[str, Any]] = list((doc.get("components") or {}).get("messages", {}).items())
-    for channel in (doc.get("channels") or {}).values():
-        candidates.extend((channel.get("messages") or {}).items())
+    components = _mapping(contracts, doc, "components")
+    for name, schema in _mapping(contracts, components, "schemas", "components").items():
+        check_schema(schema, f"{contracts.label}: components.schemas.{name}")
+    candidates: list[tuple[str, Any]] = list(_mapping(contracts, components, "messages", "components").items())
+    for channel_name, channel in _mapping(contracts, doc, "channels").items():
+        where = f"channels.{channel_name}"
+        if not isinstance(channel, dict):
+            raise ContractSourceError(f"{contracts.label}: {where} is {_json_kind(channel)}, not a mapping")
+        candidates.extend(_mapping(contracts, channel, "messages", where).items())
         for operation in ("publish", "subscribe"):
-            message = (channel.get(operation) or {}).get("message")
+            message = _mapping(contracts, channel, operation, where).get("message")
             if message is not None:
                 candidates.append(("", message))
     seen: set[str] = set()
     for message_key, raw in candidates:
         message_doc, message = key, raw
-        while isinstance(message, dict) and "$ref" in message:
-            message_doc, message = contracts.resolve(message["$ref"], message_doc)
+        for _ in range(64):
+            if not (isinstance(message, dict) and "$ref" in message):
+                break
+            ref = message["$ref"]
+            if not isinstance(ref, str):
+                raise ContractSourceError(f"{contracts.label}: a message $ref in {message_doc} is {_json_kind(ref)}")
+            message_doc, message = contracts.resolve(ref, message_doc)
+        else:
+            raise ContractSourceError(f"{contracts.label}: message $ref chain in {message_doc} does not end")
         if not isinstance(message, dict) or "payload" not in message:
             continue
         name = str(message.get("name") or message_key)
@@ -289,7 +343,26 @@ def _asyncapi_payloads(contracts: ContractSet, key: str, doc: dict[str, Any]) ->
                 f"{contracts.label}: message {name} has schemaFormat {schema_format}; "
                 "thrillpots diff compares JSON Schemas only"
             )
+        check_schema(payload, f"{contracts.label}: the payload of message {name}")
         yield name, (message_doc, payload)
+
+
+def _mapping(contracts: ContractSet, parent: Mapping[str, Any], name: str, where: str = "") -> Mapping[str, Any]:
+    """``parent[name]`` of an AsyncAPI document, ``{}`` when absent; a usage error when it is no mapping."""
+    value = parent.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        path = f"{where}.{name}" if where else name
+        raise ContractSourceError(f"{contracts.label}: {path} is {_json_kind(value)}, not a mapping")
+    return value
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    kind = {list: "a list", str: "a string", int: "a number", float: "a number"}.get(type(value))
+    return kind or "null"
 
 
 def _parse(data: bytes, key: str, label: str) -> Any:

@@ -18,6 +18,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess witho
         "pytest_thrillpots.strategies needs Hypothesis, an optional extra: pip install pytest-thrillpots[hypothesis]"
     ) from exc
 
+from ._errors import raised_at_the_call
 from .factories import factory_for
 from .factories._draft import Settings
 from .factories._engine import build_with, check_override, override_parts
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 
+@raised_at_the_call
 def events(event_type: str, **overrides: Any) -> st.SearchStrategy[dict[str, Any]]:
     """Valid ``event_type`` events (or structures: ``"PotTicker"``) with ``overrides`` applied.
 
@@ -62,29 +64,35 @@ def events(event_type: str, **overrides: Any) -> st.SearchStrategy[dict[str, Any
 
 def jackpot_update_events(**overrides: Any) -> st.SearchStrategy[dict[str, Any]]:
     """Valid JackpotUpdateEvents."""
+    __tracebackhide__ = True
     return events("JackpotUpdateEvent", **overrides)
 
 
 def win_events(**overrides: Any) -> st.SearchStrategy[dict[str, Any]]:
     """Valid WinEvents."""
+    __tracebackhide__ = True
     return events("WinEvent", **overrides)
 
 
 def raffle_win_events(**overrides: Any) -> st.SearchStrategy[dict[str, Any]]:
     """Valid RaffleWinEvents (canonical winners)."""
+    __tracebackhide__ = True
     return events("RaffleWinEvent", **overrides)
 
 
 def opt_in_events(**overrides: Any) -> st.SearchStrategy[dict[str, Any]]:
     """Valid OptInEvents."""
+    __tracebackhide__ = True
     return events("OptInEvent", **overrides)
 
 
 def community_payout_error_events(**overrides: Any) -> st.SearchStrategy[dict[str, Any]]:
     """Valid CommunityPayoutErrorEvents."""
+    __tracebackhide__ = True
     return events("CommunityPayoutErrorEvent", **overrides)
 
 
 def raffle_payout_error_events(**overrides: Any) -> st.SearchStrategy[dict[str, Any]]:
     """Valid RafflePayoutErrorEvents."""
+    __tracebackhide__ = True
     return events("RafflePayoutErrorEvent", **overrides)

@@ -339,3 +339,93 @@ def test_asyncapi_schemas_in_components(tmp_path: Path) -> None:
     (tmp_path / "new.yaml").write_text(document("number").replace("required: [value], ", ""), encoding="utf-8")
     (change,) = diff_contracts(tmp_path / "old.yaml", tmp_path / "new.yaml").changes
     assert (change.path, change.kind) == ("pots[*].value", "required_removed")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda s: s.update(required="seed"), '"seed" is not of type "array" at /required'),
+        (lambda s: s["properties"]["seed"].update(type=5), "at /properties/seed/type"),
+        (lambda s: s["properties"]["seed"].update(minimum=None), "null is not of type \"number\" at /properties/seed/minimum"),
+        (lambda s: s.update(properties=[]), '[] is not of type "object" at /properties'),
+        (lambda s: s["properties"]["games_in_jackpot"].update(items=3), "at /properties/games_in_jackpot/items"),
+        (lambda s: s["properties"]["seed"].update({"$ref": 5}), "at /properties/seed/$ref"),
+    ],
+)
+def test_a_malformed_schema_is_a_usage_error_not_a_verdict(
+    tmp_path: Path, change: Any, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A schema whose keywords have the wrong shape is input to fix: exit 2 and one line, never a
+    traceback (exit 1) that a CI gate would read as a breaking change."""
+    copy = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, copy)
+    edit(copy, "WinEvent", change)
+    assert main(["diff", str(SCHEMAS), str(copy)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"thrillpots: error: {copy}: {copy.resolve().as_posix()}/WinEvent.schema.json is not a valid JSON Schema: ")
+    assert message in err and err.count("\n") == 1
+
+
+def test_an_unknown_meta_schema_is_checked_as_2020_12_without_fetching_it(tmp_path: Path) -> None:
+    copy = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, copy)
+    edit(copy, "WinEvent", lambda s: s.update({"$schema": "https://schemas.invalid/never-fetched"}))
+    assert diff_contracts(SCHEMAS, copy).changes == ()
+    edit(copy, "WinEvent", lambda s: s.update(required="seed"))
+    with pytest.raises(ContractSourceError, match='"seed" is not of type "array" at /required'):
+        diff_contracts(SCHEMAS, copy)
+
+
+def test_a_malformed_schema_in_a_mapping_raises_a_source_error() -> None:
+    with pytest.raises(ContractSourceError, match=r"<schemas>: E\.schema\.json is not a valid JSON Schema: .* at /type"):
+        diff_contracts({"E": {"type": "object"}}, {"E": {"type": "objekt"}})
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("channels: [1]\n", "channels is a list, not a mapping"),
+        ("components: []\n", "components is a list, not a mapping"),
+        ("components: {messages: [1]}\n", "components.messages is a list, not a mapping"),
+        ("channels: {c: 5}\n", "channels.c is a number, not a mapping"),
+        ("channels: {c: {subscribe: 3}}\n", "channels.c.subscribe is a number, not a mapping"),
+        ("channels: {c: {messages: {M: {$ref: 5}}}}\n", "a message $ref in {doc} is a number"),
+        ("channels: {c: {messages: {M: {$ref: '#/channels/c/messages/M'}}}}\n", "message $ref chain in {doc} does not end"),
+        (
+            "components: {messages: {E: {payload: {type: object, required: x}}}}\n",
+            'the payload of message E is not a valid JSON Schema: "x" is not of type "array" at /required',
+        ),
+        (
+            "components: {schemas: {S: {type: 7}}, messages: {E: {payload: {$ref: '#/components/schemas/S'}}}}\n",
+            "components.schemas.S is not a valid JSON Schema: ",
+        ),
+    ],
+)
+def test_a_malformed_asyncapi_document_is_a_usage_error(
+    tmp_path: Path, content: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = tmp_path / "asyncapi.yaml"
+    document.write_text("asyncapi: 3.0.0\ninfo: {title: t, version: '1'}\n" + content, encoding="utf-8")
+    assert main(["diff", str(document), str(SCHEMAS)]) == 2
+    err = capsys.readouterr().err
+    expected = f"thrillpots: error: {document}: " + message.format(doc=document.resolve().as_posix())
+    assert err.startswith(expected) and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "WinEvent.schema.json is not valid JSON"),
+        ('{"type": "object", "required": "seed"}', 'WinEvent.schema.json is not a valid JSON Schema: "seed" is not of type'),
+    ],
+)
+def test_a_broken_file_a_document_refers_to_is_named_as_broken_not_missing(
+    evolved: Path, content: str, message: str
+) -> None:
+    from pytest_thrillpots import EVENT_TYPES
+
+    document = evolved.parent / "asyncapi.yaml"
+    document.write_text(asyncapi_document("./schemas/", list(EVENT_TYPES)), encoding="utf-8")
+    (evolved / "WinEvent.schema.json").write_text(content, encoding="utf-8")
+    with pytest.raises(ContractSourceError, match=re.escape(message)):
+        diff_contracts(SCHEMAS, document)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from .. import _seed
-from .._errors import UnknownEventTypeError, UnknownTraitError, did_you_mean
+from .._errors import UnknownEventTypeError, UnknownTraitError, did_you_mean, raised_at_the_call
 from .._spec import EVENT_TYPES, STRUCTURE_TYPES
 from ._draft import NO_SETTINGS, Settings
 from ._engine import Stream, build, parse_overrides
@@ -85,6 +85,7 @@ class BoundFactory:
             return self._settings
         return self._settings.merged(Settings(values=parse_overrides(self.name, overrides)))
 
+    @raised_at_the_call
     def build(self, **overrides: Any) -> dict[str, Any]:
         """One event; ``overrides`` set fields, nested with ``__`` (``community_winners__0__win_amount=10``)."""
         __tracebackhide__ = True
@@ -93,6 +94,7 @@ class BoundFactory:
             self._check(self, event)
         return event
 
+    @raised_at_the_call
     def batch(self, n: int, **overrides: Any) -> list[dict[str, Any]]:
         """``n`` events from the same stream, each with ``overrides``."""
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
@@ -107,6 +109,7 @@ class BoundFactory:
                 self._check(self, event)
         return events
 
+    @raised_at_the_call
     def trait(self, name: str, *args: int, **params: int) -> BoundFactory:
         """This factory with one more trait (``.trait("community", n=3)``, ``.trait("community", 3)``
         or as its signature reads, ``.trait("community(n=3)")``); chain to combine."""
@@ -123,6 +126,7 @@ class BoundFactory:
         label = name if not params else f"{name}({', '.join(f'{k}={v}' for k, v in params.items())})"
         return BoundFactory(self.name, self._stream, settings, (*self.trait_names, label), self._check)
 
+    @raised_at_the_call
     def seeded(self, seed: int) -> BoundFactory:
         """The same factory (same traits) on its own stream from ``seed``."""
         stream = Stream(_check_seed(seed), self.name)
@@ -173,21 +177,25 @@ class Factory:
     @classmethod
     def build(cls, **overrides: Any) -> dict[str, Any]:
         """One event as a JSON-ready dict; ``overrides`` set fields, nested with ``__``."""
+        __tracebackhide__ = True
         return cls._default.build(**overrides)
 
     @classmethod
     def batch(cls, n: int, **overrides: Any) -> list[dict[str, Any]]:
         """``n`` events, each with ``overrides``."""
+        __tracebackhide__ = True
         return cls._default.batch(n, **overrides)
 
     @classmethod
     def trait(cls, name: str, *args: int, **params: int) -> BoundFactory:
         """The factory with a trait: ``WinEventFactory.trait("community", n=3).build()``."""
+        __tracebackhide__ = True
         return cls._default.trait(name, *args, **params)
 
     @classmethod
     def seeded(cls, seed: int) -> BoundFactory:
         """The factory on its own stream: ``WinEventFactory.seeded(42).build()`` is always the same event."""
+        __tracebackhide__ = True
         return cls._default.seeded(seed)
 
     @classmethod
@@ -195,6 +203,7 @@ class Factory:
         """A few events that together take every branch of the spec: each nullable field null
         and set, each enum value, each boolean both ways, empty and non-empty arrays.
         Always the same events (a fixed seed)."""
+        __tracebackhide__ = True
         return cls._default.coverage()
 
 
@@ -276,6 +285,7 @@ FACTORIES: dict[str, type[Factory]] = {
 """Every factory by event or structure name, events first in the spec's order."""
 
 
+@raised_at_the_call
 def factory_for(name: str) -> type[Factory]:
     """The factory of an event or structure (``"WinEvent"``); a clear error naming the valid ones."""
     factory = FACTORIES.get(name)

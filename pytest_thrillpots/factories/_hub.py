@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._assertions import violation_lines
 from .._coverage import paused
-from .._errors import InvalidEventError
+from .._errors import InvalidEventError, did_you_mean
 from .._spec import EVENT_TYPES
 from .._validate import validate
 from ._factories import BoundFactory, factory_for
@@ -30,6 +30,7 @@ class ThrillpotsHub:
 
     def factory(self, name: str) -> BoundFactory:
         """The test's factory of an event or structure (``"WinEvent"``, ``"PotTicker"``)."""
+        __tracebackhide__ = True
         found = self._factories.get(name)
         if found is None:
             found = factory_for(name).seeded(self.seed)
@@ -50,10 +51,12 @@ class ThrillpotsHub:
 
     def trait(self, name: str, trait: str, *args: int, **params: int) -> BoundFactory:
         """The test's ``name`` factory with a trait: ``thrillpots.trait("WinEvent", "withheld").build()``."""
+        __tracebackhide__ = True
         return self.factory(name).trait(trait, *args, **params)
 
     def coverage(self, name: str) -> list[dict[str, Any]]:
         """The factory's coverage events (every branch of the spec; the same in every test)."""
+        __tracebackhide__ = True
         return factory_for(name).coverage()
 
     def jackpot_update_event(self, **overrides: Any) -> dict[str, Any]:
@@ -82,6 +85,18 @@ class ThrillpotsHub:
 
     def __repr__(self) -> str:
         return f"<thrillpots seed={self.seed}{' strict' if self.strict else ''}>"
+
+    if not TYPE_CHECKING:  # type checkers keep reporting unknown names themselves
+
+        def __getattr__(self, name: str) -> Any:
+            # Reached only for a name the hub lacks: thrillpots.win_evnt() deserves the close matches.
+            __tracebackhide__ = True
+            if name.startswith("_"):
+                raise AttributeError(name)
+            offered = [n for n in dir(self) if not n.startswith("_")]
+            raise AttributeError(
+                f"the thrillpots fixture has no {name!r}.{did_you_mean(name, offered)} It offers: {', '.join(offered)}"
+            )
 
 
 def _check_valid(factory: BoundFactory, event: dict[str, Any]) -> None:
