@@ -28,11 +28,32 @@ class Record:
     warnings: list[Violation] = field(default_factory=list)
 
 
+BOM_NOTE = Violation(
+    "",
+    "json",
+    "JSON text with no byte order mark",
+    "a byte order mark (U+FEFF)",
+    "the text starts with a byte order mark (U+FEFF), which JSON text must not (RFC 8259, 8.1): "
+    "it was skipped and the rest checked; save the file as UTF-8 without BOM",
+)
+"""Reported on the first event of a file that starts with a BOM: readable, but not valid JSON text."""
+
+
 def read_events(stream: IO[bytes]) -> Iterator[Record]:
     """Yield one record per event (or per unparseable line) in ``stream``."""
     first = stream.readline()
-    if first.startswith(_BOM):
-        first = first[len(_BOM) :]
+    if not first.startswith(_BOM):
+        yield from _read_events(first, stream)
+        return
+    records = _read_events(first[len(_BOM) :], stream)
+    head = next(records, None)
+    if head is not None:
+        # A line that does not parse already says so; the note goes on a line that would pass.
+        yield head if head.error is not None else replace(head, warnings=[BOM_NOTE, *head.warnings])
+    yield from records
+
+
+def _read_events(first: bytes, stream: IO[bytes]) -> Iterator[Record]:
     first_number = 1
     while first and not first.strip(_WHITESPACE):
         yield _blank(first_number)

@@ -360,12 +360,24 @@ def test_bad_input_is_one_unparseable_line_between_good_ones(
     ]
 
 
-def test_a_byte_order_mark_is_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_byte_order_mark_is_reported_and_the_rest_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "bom.ndjson"
-    path.write_bytes(b"\xef\xbb\xbf" + ndjson(valid_event("OptInEvent"), valid_event("WinEvent")))
-    assert run(capsys, str(path))[:2] == (0, "checked 2 events: 2 valid, 0 invalid, 0 unparseable\n")
+    note = (
+        f"{path}:1: <event>: the text starts with a byte order mark (U+FEFF), which JSON text must "
+        "not (RFC 8259, 8.1): it was skipped and the rest checked; save the file as UTF-8 without BOM [json]\n"
+    )
+    path.write_bytes(b"\xef\xbb\xbf" + ndjson(valid_event("OptInEvent"), {**valid_event("WinEvent"), "seed": "1"}))
+    assert run(capsys, str(path))[:2] == (
+        1,
+        note
+        + f'{path}:2: seed: expected number, got string "1" [type]\n'
+        + "checked 2 events: 0 valid, 2 invalid, 0 unparseable\n",
+    )
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(valid_event("WinEvent"), indent=2).encode())
-    assert run(capsys, str(path))[:2] == (0, "checked 1 events: 1 valid, 0 invalid, 0 unparseable\n")
+    assert run(capsys, str(path))[:2] == (1, note + "checked 1 events: 0 valid, 1 invalid, 0 unparseable\n")
+    path.write_bytes(b"\xef\xbb\xbf{cut\n" + ndjson(valid_event("OptInEvent")))
+    code, out, _ = run(capsys, str(path))
+    assert (code, out.splitlines()[-1]) == (1, "checked 2 events: 1 valid, 0 invalid, 1 unparseable")
 
 
 def test_a_one_megabyte_string_is_read_and_shown_cut(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
