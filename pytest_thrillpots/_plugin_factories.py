@@ -140,7 +140,11 @@ def pytest_configure_node(node: Any) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     seed = base_seed(config)
-    return f"thrillpots: seed {seed} (rerun with {SEED_OPTION}={seed} for the same events)"
+    header = f"thrillpots: seed {seed} (rerun with {SEED_OPTION}={seed} for the same events)"
+    if config.pluginmanager.has_plugin("randomly"):
+        # pytest-randomly reseeds the class-level factories before each test, from its own seed.
+        header += "; factories called outside the fixtures follow --randomly-seed"
+    return header
 
 
 def marker_options(item: pytest.Item) -> ThrillpotsMarker:

@@ -83,6 +83,19 @@ def test_the_ini_option_sets_the_seed_and_the_command_line_wins(pytester: pytest
     result.stdout.fnmatch_lines(["thrillpots: seed 123 (rerun with --thrillpots-seed=123 for the same events)"])
 
 
+def test_under_pytest_randomly_the_header_says_which_seed_the_class_level_factories_follow(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_a="def test_a(): pass")
+    result = pytester.runpytest("--thrillpots-seed=9", "-p", "randomly", "--randomly-seed=4", "--co")
+    result.stdout.fnmatch_lines(
+        [
+            "thrillpots: seed 9 (rerun with --thrillpots-seed=9 for the same events);"
+            " factories called outside the fixtures follow --randomly-seed"
+        ]
+    )
+
+
 def test_a_bad_seed_is_a_usage_error(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_a="def test_a(): pass")
     result = pytester.runpytest("--thrillpots-seed=abc", *NO_RANDOMLY)
