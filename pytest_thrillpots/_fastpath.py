@@ -98,20 +98,21 @@ def relaxed_reader(
 
 
 def _collect(value: Any, pattern: tuple[PathPart, ...], prefix: tuple[PathPart, ...], found: Found) -> None:
-    if not pattern:
-        found.append((prefix, value))
-        return
-    if value is None or value is msgspec.UNSET:  # a null or (relaxed reader) absent structure: nothing below
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head != "*":
-        _collect(getattr(value, str(head)), rest, (*prefix, head), found)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _collect(item, rest, (*prefix, key), found)
-    else:
-        for index, item in enumerate(value):
-            _collect(item, rest, (*prefix, index), found)
+    for position, head in enumerate(pattern):
+        if value is None or value is msgspec.UNSET:  # a null or (relaxed reader) absent structure: nothing below
+            return
+        if head == "*":
+            rest = pattern[position + 1 :]
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            if not rest:  # the values of a map or the items of an array themselves: no recursion
+                found.extend(((*prefix, key), item) for key, item in items)
+                return
+            for key, item in items:
+                _collect(item, rest, (*prefix, key), found)
+            return
+        value = getattr(value, str(head))
+        prefix = (*prefix, head)
+    found.append((prefix, value))
 
 
 def _decoder(

@@ -237,14 +237,12 @@ def _violations_at_problem(
         return None
     if missing:
         violations = [
-            _missing_violation(event_type, [*parts, missing])
+            _missing_violation(event_type, (*parts, missing))
             for parts, owner in found
             if getattr(owner, missing) is UNSET
         ]
     else:
-        violations = [
-            _wrong_value(event_type, list(parts), node, value) for parts, value in found if not node.fits(value)
-        ]
+        violations = [_wrong_value(event_type, parts, node, value) for parts, value in found if not node.fits(value)]
     return violations or None
 
 
@@ -264,11 +262,18 @@ def _relaxed_plan(
     return (read, node, located.name) if read is not None else None
 
 
-def _wrong_value(event_type: str, parts: list[PathPart], node: Node, value: object) -> Violation:
+def _wrong_value(event_type: str, parts: tuple[PathPart, ...], node: Node, value: object) -> Violation:
     """The violation of a value the spec does not accept, as the engine's mapping words it."""
+    if value is None:
+        return _null_violation(event_type, parts)
     if node.enum is not None and isinstance(value, str):
-        return _enum_violation(parts, node.enum, value)
-    return _type_violation(parts, value, [], event_type, False)
+        return _enum_violation(list(parts), node.enum, value)
+    return _type_violation(list(parts), value, [], event_type, False)
+
+
+@functools.lru_cache(maxsize=4096)  # like a missing field, a null depends on nothing but where it is
+def _null_violation(event_type: str, parts: tuple[PathPart, ...]) -> Violation:
+    return _type_violation(list(parts), None, [], event_type, False)
 
 
 def _conventions(payload: object, event_type: str) -> list[Violation]:
@@ -326,7 +331,7 @@ def _map_error(error: Any, payload: object, event_type: str, allow_legacy_winner
     kind = error.kind
     if isinstance(kind, _REQUIRED):
         # Not error.instance: the engine would convert the whole enclosing object back to Python.
-        yield _missing_violation(event_type, [*parts, kind.property])
+        yield _missing_violation(event_type, (*parts, kind.property))
         return
     # The value from the payload itself, not the engine's copy: cheaper, and the engine shows NaN as null.
     instance = _value_at(payload, parts)
@@ -371,11 +376,10 @@ def _lookup(event_type: str, parts: tuple[PathPart, ...]) -> Node | None:
     return lookup(event_type, parts)
 
 
-def _missing_violation(event_type: str, member: list[PathPart]) -> Violation:
-    expected = _expected(event_type, member, None)
-    return Violation(
-        _pointer(tuple(member)), "missing", expected, "missing", f"expected {expected}, but the field is missing"
-    )
+@functools.lru_cache(maxsize=4096)  # a field missing from one event tends to be missing from the next
+def _missing_violation(event_type: str, member: tuple[PathPart, ...]) -> Violation:
+    expected = _expected(event_type, list(member), None)
+    return Violation(_pointer(member), "missing", expected, "missing", f"expected {expected}, but the field is missing")
 
 
 def _unknown_violation(event_type: str, parts: list[PathPart], name: str, value: object) -> Violation:
