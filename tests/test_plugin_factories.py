@@ -96,11 +96,13 @@ def test_under_pytest_randomly_the_header_says_which_seed_the_class_level_factor
     )
 
 
-def test_a_bad_seed_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_a="def test_a(): pass")
-    result = pytester.runpytest("--thrillpots-seed=abc", *NO_RANDOMLY)
+# An empty value is `--thrillpots-seed=$SEED` with SEED unset in CI: it must not quietly run on a random seed.
+@pytest.mark.parametrize("value", ["abc", ""])
+def test_a_bad_seed_is_a_usage_error(pytester: pytest.Pytester, value: str) -> None:
+    pytester.makepyfile(test_a="def test_a(win_event): pass")
+    result = pytester.runpytest(f"--thrillpots-seed={value}", *NO_RANDOMLY)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: --thrillpots-seed: a seed is a whole number or 'random', not 'abc'"])
+    result.stderr.fnmatch_lines([f"ERROR: --thrillpots-seed: a seed is a whole number or 'random', not '{value}'"])
 
 
 def test_every_event_fixture_gives_a_valid_event(pytester: pytest.Pytester) -> None:

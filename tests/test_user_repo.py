@@ -63,14 +63,6 @@ def test_an_unknown_hub_method_names_the_close_ones(pytester: pytest.Pytester) -
     )
 
 
-def test_an_empty_seed_option_is_a_usage_error_not_a_random_seed(pytester: pytest.Pytester) -> None:
-    # `--thrillpots-seed=$SEED` with SEED unset in CI must not quietly run on a random seed.
-    pytester.makepyfile(test_a="def test_a(win_event): pass")
-    result = pytester.runpytest("--thrillpots-seed=", *NO_OTHER_PLUGINS)
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: --thrillpots-seed: a seed is a whole number or 'random', not ''"])
-
-
 def test_the_seed_in_the_header_is_accepted_back(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         test_a="import json\n\ndef test_a(win_event):\n    open('event.json', 'w').write(json.dumps(win_event))\n"
