@@ -25,7 +25,7 @@ from typing import Any, Final, Literal
 
 from ._errors import ContractSourceError, did_you_mean
 from ._paths import ROOT_LABEL, to_human
-from ._sources import ContractSet, ContractSource, load_contracts
+from ._sources import ContractSet, ContractSource, json_type, load_contracts
 
 Mode = Literal["backward", "forward", "full"]
 MODES: Final = ("backward", "forward", "full")
@@ -292,18 +292,8 @@ def _types(schema: Mapping[str, Any]) -> frozenset[str]:
         return frozenset([declared] if isinstance(declared, str) else declared)
     values = _enum(schema)
     if values is not None:
-        return frozenset(_json_type(v) for v in values)
+        return frozenset(json_type(v) for v in values)
     return _ALL_TYPES
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    return {float: "number", str: "string", list: "array", dict: "object"}.get(type(value), "object")
 
 
 def _enum(schema: Mapping[str, Any]) -> tuple[Any, ...] | None:

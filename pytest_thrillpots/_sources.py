@@ -358,11 +358,23 @@ def _mapping(contracts: ContractSet, parent: Mapping[str, Any], name: str, where
     return value
 
 
-def _json_kind(value: Any) -> str:
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a parsed value (``integer`` for whole numbers)."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
-        return "a boolean"
-    kind = {list: "a list", str: "a string", int: "a number", float: "a number"}.get(type(value))
-    return kind or "null"
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    return {float: "number", str: "string", list: "array", dict: "object"}.get(type(value), "object")
+
+
+_KIND_WORDS: Final = {"array": "a list", "integer": "a number", "number": "a number", "object": "an object"}
+
+
+def _json_kind(value: Any) -> str:
+    kind = json_type(value)
+    return _KIND_WORDS.get(kind, "null" if kind == "null" else f"a {kind}")
 
 
 def _parse(data: bytes, key: str, label: str) -> Any:

@@ -154,7 +154,10 @@ def test_git_refs(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["diff", "git:nope", "git:HEAD"], "thrillpots: error: git:nope: no commit, branch or tag named 'nope' in {repo}"),
+        (
+            ["diff", "git:nope", "git:HEAD"],
+            "thrillpots: error: git:nope: no commit, branch or tag named 'nope' in {repo}",
+        ),
         (
             ["diff", "git:v1:docs", "git:HEAD"],
             "thrillpots: error: git:v1:docs: docs does not exist at v1; name another path with git:v1:PATH",
@@ -164,7 +167,10 @@ def test_git_refs(history: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "thrillpots: error: missing: no such file or directory; "
             "name a schema directory, a schema file, an AsyncAPI document or git:REF",
         ),
-        (["diff", "git:", "git:HEAD"], "thrillpots: error: git:: name a commit, branch or tag after git: (git:main, git:HEAD~1)"),
+        (
+            ["diff", "git:", "git:HEAD"],
+            "thrillpots: error: git:: name a commit, branch or tag after git: (git:main, git:HEAD~1)",
+        ),
         (
             ["diff", "git:HEAD", "git:HEAD", "--mode", "sideways"],
             "thrillpots: error: argument --mode: invalid choice: 'sideways' (choose from 'backward', 'forward', 'full') "
@@ -206,7 +212,9 @@ def test_a_broken_schema_file_is_a_usage_error(tmp_path: Path, capsys: pytest.Ca
     (copy / "WinEvent.schema.json").write_text("{not json", encoding="utf-8")
     assert main(["diff", str(SCHEMAS), str(copy)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"thrillpots: error: {copy}: {copy.resolve().as_posix()}/WinEvent.schema.json is not valid JSON")
+    assert err.startswith(
+        f"thrillpots: error: {copy}: {copy.resolve().as_posix()}/WinEvent.schema.json is not valid JSON"
+    )
     assert err.count("\n") == 1
 
 
@@ -346,7 +354,10 @@ def test_asyncapi_schemas_in_components(tmp_path: Path) -> None:
     [
         (lambda s: s.update(required="seed"), '"seed" is not of type "array" at /required'),
         (lambda s: s["properties"]["seed"].update(type=5), "at /properties/seed/type"),
-        (lambda s: s["properties"]["seed"].update(minimum=None), "null is not of type \"number\" at /properties/seed/minimum"),
+        (
+            lambda s: s["properties"]["seed"].update(minimum=None),
+            'null is not of type "number" at /properties/seed/minimum',
+        ),
         (lambda s: s.update(properties=[]), '[] is not of type "object" at /properties'),
         (lambda s: s["properties"]["games_in_jackpot"].update(items=3), "at /properties/games_in_jackpot/items"),
         (lambda s: s["properties"]["seed"].update({"$ref": 5}), "at /properties/seed/$ref"),
@@ -362,7 +373,9 @@ def test_a_malformed_schema_is_a_usage_error_not_a_verdict(
     edit(copy, "WinEvent", change)
     assert main(["diff", str(SCHEMAS), str(copy)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"thrillpots: error: {copy}: {copy.resolve().as_posix()}/WinEvent.schema.json is not a valid JSON Schema: ")
+    assert err.startswith(
+        f"thrillpots: error: {copy}: {copy.resolve().as_posix()}/WinEvent.schema.json is not a valid JSON Schema: "
+    )
     assert message in err and err.count("\n") == 1
 
 
@@ -377,7 +390,9 @@ def test_an_unknown_meta_schema_is_checked_as_2020_12_without_fetching_it(tmp_pa
 
 
 def test_a_malformed_schema_in_a_mapping_raises_a_source_error() -> None:
-    with pytest.raises(ContractSourceError, match=r"<schemas>: E\.schema\.json is not a valid JSON Schema: .* at /type"):
+    with pytest.raises(
+        ContractSourceError, match=r"<schemas>: E\.schema\.json is not a valid JSON Schema: .* at /type"
+    ):
         diff_contracts({"E": {"type": "object"}}, {"E": {"type": "objekt"}})
 
 
@@ -390,7 +405,11 @@ def test_a_malformed_schema_in_a_mapping_raises_a_source_error() -> None:
         ("channels: {c: 5}\n", "channels.c is a number, not a mapping"),
         ("channels: {c: {subscribe: 3}}\n", "channels.c.subscribe is a number, not a mapping"),
         ("channels: {c: {messages: {M: {$ref: 5}}}}\n", "a message $ref in {doc} is a number"),
-        ("channels: {c: {messages: {M: {$ref: '#/channels/c/messages/M'}}}}\n", "message $ref chain in {doc} does not end"),
+        ("channels: {c: {messages: {M: {$ref: {a: 1}}}}}\n", "a message $ref in {doc} is an object"),
+        (
+            "channels: {c: {messages: {M: {$ref: '#/channels/c/messages/M'}}}}\n",
+            "message $ref chain in {doc} does not end",
+        ),
         (
             "components: {messages: {E: {payload: {type: object, required: x}}}}\n",
             'the payload of message E is not a valid JSON Schema: "x" is not of type "array" at /required',
@@ -416,7 +435,10 @@ def test_a_malformed_asyncapi_document_is_a_usage_error(
     ("content", "message"),
     [
         ("{not json", "WinEvent.schema.json is not valid JSON"),
-        ('{"type": "object", "required": "seed"}', 'WinEvent.schema.json is not a valid JSON Schema: "seed" is not of type'),
+        (
+            '{"type": "object", "required": "seed"}',
+            'WinEvent.schema.json is not a valid JSON Schema: "seed" is not of type',
+        ),
     ],
 )
 def test_a_broken_file_a_document_refers_to_is_named_as_broken_not_missing(
