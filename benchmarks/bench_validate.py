@@ -30,7 +30,7 @@ from typing import Any
 import orjson
 
 from pytest_thrillpots import validate
-from pytest_thrillpots._spec import raw_schemas
+from pytest_thrillpots.spec import raw_schemas
 
 TARGETS = {"valid vs jsonschema": 60.0, "valid vs orjson floor": 0.5, "invalid vs jsonschema": 40.0}
 CURRENCIES = ("EUR", "GBP", "ZAR", "NZD", "SEK")

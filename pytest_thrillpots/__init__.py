@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
-    "EVENT_TYPES": "._spec",
-    "STRUCTURE_TYPES": "._spec",
-    "identify": "._spec",
-    "RULES": "._validate",
-    "Violation": "._validate",
-    "validate": "._validate",
-    "upgrade_legacy_winners": "._validate",
+    "EVENT_TYPES": ".spec",
+    "STRUCTURE_TYPES": ".spec",
+    "identify": ".spec",
+    "RULES": ".validation._validate",
+    "Violation": ".validation._validate",
+    "validate": ".validation._validate",
+    "upgrade_legacy_winners": ".validation._validate",
     "SpecMatcher": "._assertions",
     "assert_events_equal": "._assertions",
     "assert_valid": "._assertions",
@@ -29,12 +29,12 @@ _EXPORTS: dict[str, str] = {
     "UnknownEventTypeError": "._errors",
     "UnknownFieldError": "._errors",
     "ContractSourceError": "._errors",
-    "ContractChange": "._diff",
-    "DiffReport": "._diff",
-    "diff_contracts": "._diff",
-    "asyncapi_document": "._export",
-    "asyncapi_yaml": "._export",
-    "export_schemas": "._export",
+    "ContractChange": ".evolution._diff",
+    "DiffReport": ".evolution._diff",
+    "diff_contracts": ".evolution._diff",
+    "asyncapi_document": ".export._asyncapi",
+    "asyncapi_yaml": ".export._asyncapi",
+    "export_schemas": ".export._asyncapi",
     "PactDefinitionError": "._errors",
     "PactVerificationError": "._errors",
     "ConsumerPact": ".pact",
@@ -42,7 +42,7 @@ _EXPORTS: dict[str, str] = {
     "PublishResults": ".pact",
     "VerificationResult": ".pact",
     "verify_pacts": ".pact",
-    "SEMANTIC_RULES": "._semantic",
+    "SEMANTIC_RULES": ".validation._semantic",
     "UnknownTraitError": "._errors",
     "InvalidEventError": "._errors",
     "FACTORIES": ".factories",
@@ -65,7 +65,7 @@ _EXPORTS: dict[str, str] = {
     "Mutation": ".factories",
     "ExpectedViolation": ".factories",
     "ThrillpotsHub": ".factories._hub",
-    "ThrillpotsMarker": "._plugin_factories",
+    "ThrillpotsMarker": ".plugin._factories",
 }
 
 __all__ = [
@@ -126,9 +126,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from ._assertions import SpecMatcher, assert_events_equal, assert_valid, matches_spec
-    from ._diff import ContractChange, DiffReport, diff_contracts
-    from ._errors import (
+    from pytest_thrillpots._assertions import SpecMatcher, assert_events_equal, assert_valid, matches_spec
+    from pytest_thrillpots._errors import (
         ContractSourceError,
         IdentifyError,
         InvalidEventError,
@@ -139,12 +138,9 @@ if TYPE_CHECKING:
         UnknownFieldError,
         UnknownTraitError,
     )
-    from ._export import asyncapi_document, asyncapi_yaml, export_schemas
-    from ._plugin_factories import ThrillpotsMarker
-    from ._semantic import SEMANTIC_RULES
-    from ._spec import EVENT_TYPES, STRUCTURE_TYPES, identify
-    from ._validate import RULES, Violation, upgrade_legacy_winners, validate
-    from .factories import (
+    from pytest_thrillpots.evolution._diff import ContractChange, DiffReport, diff_contracts
+    from pytest_thrillpots.export._asyncapi import asyncapi_document, asyncapi_yaml, export_schemas
+    from pytest_thrillpots.factories import (
         FACTORIES,
         BoundFactory,
         CommunityPayoutErrorEventFactory,
@@ -165,8 +161,12 @@ if TYPE_CHECKING:
         factory_for,
         mutations,
     )
-    from .factories._hub import ThrillpotsHub
-    from .pact import ConsumerPact, PactBroker, PublishResults, VerificationResult, verify_pacts
+    from pytest_thrillpots.factories._hub import ThrillpotsHub
+    from pytest_thrillpots.pact import ConsumerPact, PactBroker, PublishResults, VerificationResult, verify_pacts
+    from pytest_thrillpots.plugin._factories import ThrillpotsMarker
+    from pytest_thrillpots.spec import EVENT_TYPES, STRUCTURE_TYPES, identify
+    from pytest_thrillpots.validation._semantic import SEMANTIC_RULES
+    from pytest_thrillpots.validation._validate import RULES, Violation, upgrade_legacy_winners, validate
 
 
 def __getattr__(name: str) -> Any:

@@ -57,7 +57,7 @@ def _commands(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentPars
 
 
 def cli_sections() -> list[str]:
-    from .cli import build_parser
+    from pytest_thrillpots.cli import build_parser
 
     sections = []
     with _plain_terminal():

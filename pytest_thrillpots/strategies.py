@@ -18,11 +18,11 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess witho
         "pytest_thrillpots.strategies needs Hypothesis, an optional extra: pip install pytest-thrillpots[hypothesis]"
     ) from exc
 
-from ._errors import raised_at_the_call
-from .factories import factory_for
-from .factories._draft import Settings
-from .factories._engine import build_with, check_override, override_parts
-from .factories._provider import pools_for
+from pytest_thrillpots._errors import raised_at_the_call
+from pytest_thrillpots.factories import factory_for
+from pytest_thrillpots.factories._draft import Settings
+from pytest_thrillpots.factories._engine import build_with, check_override, override_parts
+from pytest_thrillpots.factories._provider import pools_for
 
 POOL_SEEDS = 8
 """How many seeds' pools (brands, players, jackpots) the strategies draw from; shrinks to the first."""

@@ -17,16 +17,16 @@ from hypothesis import strategies as st
 
 from pytest_thrillpots import (
     EVENT_TYPES,
-    _coverage,
     assert_events_equal,
     assert_valid,
     matches_spec,
     validate,
 )
-from pytest_thrillpots._coverage import Recorder, leaf_fields, leaves_below, record_pinned
-from pytest_thrillpots._paths import to_human
-from pytest_thrillpots._plugin_report import parse_targets, preparse_args
-from pytest_thrillpots._spec import field_paths
+from pytest_thrillpots.coverage import _recorder as _coverage
+from pytest_thrillpots.coverage._recorder import Recorder, leaf_fields, leaves_below, record_pinned
+from pytest_thrillpots.plugin._report import parse_targets, preparse_args
+from pytest_thrillpots.spec import field_paths
+from pytest_thrillpots.spec._paths import to_human
 
 REPORT_SCHEMA = json.loads(
     Path(_coverage.__file__).with_name("coverage-report.schema.json").read_text(encoding="utf-8")
@@ -53,7 +53,7 @@ PAYOUT_ERROR = {
 # A user's suite: every way of touching the contract, spread over four tests.
 SUITE = f"""
 from pytest_thrillpots import assert_events_equal, assert_valid, matches_spec, validate
-from pytest_thrillpots._coverage import record_pinned
+from pytest_thrillpots.coverage._recorder import record_pinned
 
 OPT_IN = {OPT_IN!r}
 PAYOUT_ERROR = {PAYOUT_ERROR!r}

@@ -57,7 +57,7 @@ def help_output(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], li
 
 def test_the_parsers_find_what_they_look_for() -> None:
     fixtures = [
-        "------------- fixtures defined from pytest_thrillpots._plugin_pact -------------",
+        "------------- fixtures defined from pytest_thrillpots.plugin._pact -------------",
         "thrillpots_pact -- ../pytest_thrillpots/_plugin_pact.py:108",
         "    The consumer's expectations.",
         "---------------------- fixtures defined from xdist.plugin ----------------------",

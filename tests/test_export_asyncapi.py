@@ -14,8 +14,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from pytest_thrillpots import EVENT_TYPES, asyncapi_document, asyncapi_yaml, diff_contracts, validate
-from pytest_thrillpots._spec import field_paths, spec
 from pytest_thrillpots.factories import factory_for
+from pytest_thrillpots.spec import field_paths, spec
 
 REPO = Path(__file__).resolve().parent.parent
 ASYNCAPI = REPO / "contracts" / "asyncapi.yaml"

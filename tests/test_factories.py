@@ -21,9 +21,9 @@ from pytest_thrillpots import (
     factory_for,
     validate,
 )
-from pytest_thrillpots._spec import Node, spec
 from pytest_thrillpots.factories._engine import FALLBACK_FIELDS, plan
 from pytest_thrillpots.factories._provider import JACKPOT_KINDS, listed_currencies
+from pytest_thrillpots.spec import Node, spec
 
 
 def _shape(node: Node, value: Any, path: str) -> list[str]:

@@ -19,8 +19,8 @@ from pytest_thrillpots import (
     factory_for,
     validate,
 )
-from pytest_thrillpots._semantic import COUNT_FIELDS, CURRENCY_FIELDS, MONEY_FIELDS, TIMESTAMP_FIELDS
-from pytest_thrillpots._spec import EVENT_TYPES, STRUCTURE_TYPES, spec
+from pytest_thrillpots.spec import EVENT_TYPES, STRUCTURE_TYPES, spec
+from pytest_thrillpots.validation._semantic import COUNT_FIELDS, CURRENCY_FIELDS, MONEY_FIELDS, TIMESTAMP_FIELDS
 
 
 def _found(event: dict[str, Any], event_type: str) -> list[tuple[str, str, str]]:

@@ -16,7 +16,7 @@ from pytest_thrillpots import (
     factory_for,
     validate,
 )
-from pytest_thrillpots.factories._coverage import branches, observed
+from pytest_thrillpots.factories._branches import branches, observed
 from pytest_thrillpots.factories._traits import LEGACY_TRAITS, TRAITS
 
 

@@ -13,7 +13,7 @@ from pytest_thrillpots import (
     mutations,
     validate,
 )
-from pytest_thrillpots._spec import iter_fields, spec
+from pytest_thrillpots.spec import iter_fields, spec
 
 
 def _events(name: str) -> list[dict]:

@@ -60,7 +60,7 @@ def test_no_second_copy_of_the_schemas_lives_in_the_package_source() -> None:
 
 def test_the_installed_package_reads_its_own_schemas(installed: Path) -> None:
     code = (
-        "import pytest_thrillpots._spec as s, pathlib, sys; d = s.schema_dir(); "
+        "import pytest_thrillpots.spec as s, pathlib, sys; d = s.schema_dir(); "
         "print(d); print(sorted(p.name for p in d.glob('*.json')) == sorted(p.name for p in pathlib.Path(sys.argv[1]).glob('*.json')))"
     )
     result = subprocess.run(

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_thrillpots import EVENT_TYPES, PactDefinitionError, UnknownFieldError
-from pytest_thrillpots._spec import field_paths, raw_schemas
 from pytest_thrillpots.pact import derive
+from pytest_thrillpots.spec import field_paths, raw_schemas
 
 # What each JSON Schema type becomes, stated once here to check the derivation against the raw
 # schema files (not against the spec model the derivation itself reads).

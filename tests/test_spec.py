@@ -12,7 +12,7 @@ from _validation_samples import at, concrete, valid_event
 import pytest_thrillpots
 from pytest_thrillpots import EVENT_TYPES, STRUCTURE_TYPES, IdentifyError, UnknownEventTypeError, identify
 from pytest_thrillpots._errors import UnknownFieldError
-from pytest_thrillpots._spec import field_paths, iter_fields, raw_schemas, resolve_field_path, spec
+from pytest_thrillpots.spec import field_paths, iter_fields, raw_schemas, resolve_field_path, spec
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = Path("/work/shared/seed/thrillpots-events.txt")

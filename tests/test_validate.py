@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pytest_thrillpots import EVENT_TYPES, RULES, Violation, upgrade_legacy_winners, validate
-from pytest_thrillpots._fastpath import fast_check
-from pytest_thrillpots._paths import to_pointer
-from pytest_thrillpots._spec import Node, iter_fields, lookup, spec
-from pytest_thrillpots._validate import CANONICAL_WINNER, LEGACY_WINNER, describe_value
+from pytest_thrillpots.spec import Node, iter_fields, lookup, spec
+from pytest_thrillpots.spec._paths import to_pointer
+from pytest_thrillpots.validation._fastpath import fast_check
+from pytest_thrillpots.validation._validate import CANONICAL_WINNER, LEGACY_WINNER, describe_value
 
 MODES = [pytest.param(False, id="tolerant"), pytest.param(True, id="strict")]
 # A value of another JSON kind than the field's, for each kind.
@@ -703,7 +703,7 @@ def reference_validators() -> dict[str, Any]:
     from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
-    from pytest_thrillpots._spec import raw_schemas
+    from pytest_thrillpots.spec import raw_schemas
 
     schemas = raw_schemas()
     registry: Any = Registry().with_resources(
@@ -885,7 +885,7 @@ def test_one_wrong_leaf_or_missing_field_is_explained_without_the_engines_error_
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The common invalid event costs two typed reads, not the engine's error list (the slow part)."""
-    import pytest_thrillpots._validate as validate_module
+    import pytest_thrillpots.validation._validate as validate_module
 
     def no_engine(*args: Any) -> list[Violation]:
         raise AssertionError("the engine's error list was used")
@@ -931,7 +931,7 @@ def test_the_open_map_key_check_reaches_maps_inside_arrays() -> None:
     """No event nests an open map in an array today; the check built from the spec model must still hold."""
     from types import SimpleNamespace
 
-    from pytest_thrillpots._fastpath import _keys_check
+    from pytest_thrillpots.validation._fastpath import _keys_check
 
     check = _keys_check(("pots", "*", "rates"), frozenset({"EUR"}))
     item = SimpleNamespace

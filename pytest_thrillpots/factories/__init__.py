@@ -7,7 +7,7 @@ values from the ThrillPots Faker provider, through pools drawn once per seed.
 
 from __future__ import annotations
 
-from ._factories import (
+from pytest_thrillpots.factories._factories import (
     FACTORIES,
     BoundFactory,
     CommunityPayoutErrorEventFactory,
@@ -23,9 +23,9 @@ from ._factories import (
     WinEventFactory,
     factory_for,
 )
-from ._mutations import ExpectedViolation, Mutation, mutations
-from ._provider import ThrillPotsProvider
-from ._traits import Trait
+from pytest_thrillpots.factories._mutations import ExpectedViolation, Mutation, mutations
+from pytest_thrillpots.factories._provider import ThrillPotsProvider
+from pytest_thrillpots.factories._traits import Trait
 
 __all__ = [
     "FACTORIES",

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .._paths import PathPart
-from ._provider import Jackpot, Player, Pools
+from pytest_thrillpots.factories._provider import Jackpot, Player, Pools
+from pytest_thrillpots.spec._paths import PathPart
 
 Override = tuple[tuple[PathPart, ...], Any]
 Finisher = Callable[[dict[str, Any]], None]

@@ -13,13 +13,22 @@ import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from .._errors import ThrillpotsError, UnknownFieldError, close_matches
-from .._paths import PathPart, to_human
-from .._seed import derive_seed
-from .._spec import Node, field_paths, first_unknown_part, lookup, spec
-from ._draft import NO_SETTINGS, Draft, Override, Settings
-from ._producers import ARRAY_SIZES, BEGIN, BEGIN_ITEM, BINDINGS, ELEMENTS, PRODUCERS, Maker, pot_count
-from ._provider import Pools, pick, pools_for, token
+from pytest_thrillpots._errors import ThrillpotsError, UnknownFieldError, close_matches
+from pytest_thrillpots._seed import derive_seed
+from pytest_thrillpots.factories._draft import NO_SETTINGS, Draft, Override, Settings
+from pytest_thrillpots.factories._producers import (
+    ARRAY_SIZES,
+    BEGIN,
+    BEGIN_ITEM,
+    BINDINGS,
+    ELEMENTS,
+    PRODUCERS,
+    Maker,
+    pot_count,
+)
+from pytest_thrillpots.factories._provider import Pools, pick, pools_for, token
+from pytest_thrillpots.spec import Node, field_paths, first_unknown_part, lookup, spec
+from pytest_thrillpots.spec._paths import PathPart, to_human
 
 Plan = tuple[tuple[str, Maker], ...]
 

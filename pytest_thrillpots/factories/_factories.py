@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
-from .. import _seed
-from .._errors import UnknownEventTypeError, UnknownTraitError, did_you_mean, raised_at_the_call
-from .._spec import EVENT_TYPES, STRUCTURE_TYPES
-from ._draft import NO_SETTINGS, Settings
-from ._engine import Stream, build, parse_overrides
-from ._traits import LEGACY_TRAITS, TRAITS, Trait, find_trait, parse_trait
+from pytest_thrillpots import _seed
+from pytest_thrillpots._errors import UnknownEventTypeError, UnknownTraitError, did_you_mean, raised_at_the_call
+from pytest_thrillpots.factories._draft import NO_SETTINGS, Settings
+from pytest_thrillpots.factories._engine import Stream, build, parse_overrides
+from pytest_thrillpots.factories._traits import LEGACY_TRAITS, TRAITS, Trait, find_trait, parse_trait
+from pytest_thrillpots.spec import EVENT_TYPES, STRUCTURE_TYPES
 
 Check = Callable[["BoundFactory", dict[str, Any]], None]
 
@@ -138,7 +138,7 @@ class BoundFactory:
 
     def coverage(self) -> list[dict[str, Any]]:
         """Events that together take every branch of the spec (see ``Factory.coverage``)."""
-        from ._coverage import coverage
+        from pytest_thrillpots.factories._branches import coverage
 
         stream = self._stream
         return coverage(self.name, stream.seed if isinstance(stream, Stream) else COVERAGE_SEED)

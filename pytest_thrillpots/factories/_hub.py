@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .._assertions import violation_lines
-from .._coverage import paused
-from .._errors import InvalidEventError, did_you_mean
-from .._spec import EVENT_TYPES
-from .._validate import validate
-from ._factories import BoundFactory, factory_for
+from pytest_thrillpots._assertions import violation_lines
+from pytest_thrillpots._errors import InvalidEventError, did_you_mean
+from pytest_thrillpots.coverage._recorder import paused
+from pytest_thrillpots.factories._factories import BoundFactory, factory_for
+from pytest_thrillpots.spec import EVENT_TYPES
+from pytest_thrillpots.validation._validate import validate
 
 
 class ThrillpotsHub:

@@ -15,11 +15,11 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from .._coverage import paused
-from .._errors import InvalidEventError
-from .._paths import PathPart, to_human, to_pointer
-from .._spec import Node, check_event_type, raw_schemas, spec
-from .._validate import Rule, Violation, validate
+from pytest_thrillpots._errors import InvalidEventError
+from pytest_thrillpots.coverage._recorder import paused
+from pytest_thrillpots.spec import Node, check_event_type, raw_schemas, spec
+from pytest_thrillpots.spec._paths import PathPart, to_human, to_pointer
+from pytest_thrillpots.validation._validate import Rule, Violation, validate
 
 UNKNOWN_FIELD = "unexpected_field"
 EXTRA_MAP_KEY = "XXX"
@@ -98,7 +98,7 @@ def _prepared(event: Any, event_type: str) -> Any:
     if not isinstance(event, dict):
         return event
     base = orjson.loads(orjson.dumps(event))
-    from ._factories import factory_for
+    from pytest_thrillpots.factories._factories import factory_for
 
     for name, node in spec(event_type).fields.items():
         items = node.items
@@ -185,7 +185,7 @@ def _legacy_items(event_type: str) -> tuple[PathPart, ...] | None:
 def _legacy(base: Any, items: tuple[PathPart, ...] | None, text: bytes) -> Iterator[Mutation]:
     if items is None:
         return
-    from ._traits import legacy_winner
+    from pytest_thrillpots.factories._traits import legacy_winner
 
     payload = _copy(text)
     owner = _at(payload, items)

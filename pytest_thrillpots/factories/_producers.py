@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .._spec import spec
-from ._draft import Draft
-from ._provider import (
+from pytest_thrillpots.factories._draft import Draft
+from pytest_thrillpots.factories._provider import (
     JACKPOT_STATUSES,
     PROGRESSIVE_TIERS,
     REFERENCE_RATES,
@@ -27,6 +26,7 @@ from ._provider import (
     source_id,
     tx_credit_id,
 )
+from pytest_thrillpots.spec import spec
 
 Maker = Callable[[Draft], Any]
 

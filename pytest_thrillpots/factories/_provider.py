@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 from faker import Generator
 from faker.providers import BaseProvider
 
-from .._seed import derive_seed
-from .._spec import spec
+from pytest_thrillpots._seed import derive_seed
+from pytest_thrillpots.spec import spec
 
 T = TypeVar("T")
 

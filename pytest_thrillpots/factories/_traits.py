@@ -7,9 +7,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._errors import UnknownTraitError, did_you_mean
-from ._draft import Settings
-from ._producers import RAFFLE_TYPE
+from pytest_thrillpots._errors import UnknownTraitError, did_you_mean
+from pytest_thrillpots.factories._draft import Settings
+from pytest_thrillpots.factories._producers import RAFFLE_TYPE
 
 
 @dataclass(frozen=True)

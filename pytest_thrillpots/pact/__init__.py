@@ -8,10 +8,10 @@ pact-python is imported only when a pact is built or verified.
 
 from __future__ import annotations
 
-from .._errors import PactDefinitionError, PactVerificationError
-from ._consumer import DEFAULT_PROVIDER, ConsumerPact, PactRecorder
-from ._interactions import Interaction, derive
-from ._verify import (
+from pytest_thrillpots._errors import PactDefinitionError, PactVerificationError
+from pytest_thrillpots.pact._consumer import DEFAULT_PROVIDER, ConsumerPact, PactRecorder
+from pytest_thrillpots.pact._interactions import Interaction, derive
+from pytest_thrillpots.pact._verify import (
     InteractionResult,
     PactBroker,
     PublishResults,

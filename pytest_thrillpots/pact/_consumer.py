@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .._coverage import payload_paths, record_pinned
-from .._errors import PactDefinitionError, ThrillpotsError, did_you_mean
-from .._spec import spec
-from ._interactions import CONTENT_TYPE, Given, Interaction, derive
-from ._library import pact_library
+from pytest_thrillpots._errors import PactDefinitionError, ThrillpotsError, did_you_mean
+from pytest_thrillpots.coverage._recorder import payload_paths, record_pinned
+from pytest_thrillpots.pact._interactions import CONTENT_TYPE, Given, Interaction, derive
+from pytest_thrillpots.pact._library import pact_library
+from pytest_thrillpots.spec import spec
 
 DEFAULT_PROVIDER = "thrillpots"
 

@@ -25,9 +25,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeGuard, cast
 
-from .._errors import PactDefinitionError, UnknownFieldError
-from .._paths import PathPart, to_human, to_pointer
-from .._spec import Node, check_event_type, resolve_field_path, spec
+from pytest_thrillpots._errors import PactDefinitionError, UnknownFieldError
+from pytest_thrillpots.spec import Node, check_event_type, resolve_field_path, spec
+from pytest_thrillpots.spec._paths import PathPart, to_human, to_pointer
 
 CONTENT_TYPE: Final = "application/json"
 EVENT_TYPE_METADATA: Final = "event_type"
@@ -342,7 +342,7 @@ def _has_items(
 
 def example_event(event_type: str, seed: int, pins: Mapping[str, Any]) -> dict[str, Any]:
     """A seeded factory's event with the pinned values."""
-    from ..factories import factory_for  # type: ignore[attr-defined,unused-ignore]
+    from pytest_thrillpots.factories import factory_for  # type: ignore[attr-defined,unused-ignore]
 
     event: dict[str, Any] = factory_for(event_type).seeded(seed).build(**pins)
     return event
@@ -350,8 +350,8 @@ def example_event(event_type: str, seed: int, pins: Mapping[str, Any]) -> dict[s
 
 def _check_pins(event_type: str, example: Mapping[str, Any], pin_pointers: Mapping[str, str]) -> None:
     """A pinned value the spec forbids is a contract no conforming producer can honour: refuse it now."""
-    from .._assertions import violation_lines
-    from .._validate import _explain, _validator
+    from pytest_thrillpots._assertions import violation_lines
+    from pytest_thrillpots.validation._validate import _explain, _validator
 
     validator = _validator(event_type, False, False)
     if not pin_pointers or validator.is_valid(example):

@@ -32,14 +32,14 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
-from .._assertions import _ABSENT, _dig, render_value, violation_lines
-from .._errors import PactVerificationError, did_you_mean
-from .._paths import PathPart, parse_human, to_human, to_pointer
-from .._spec import EVENT_TYPES, check_event_type, lookup
-from .._validate import Rule, Violation, describe_value
-from ._consumer import DEFAULT_PROVIDER
-from ._interactions import CONTENT_TYPE, EVENT_TYPE_METADATA
-from ._library import pact_library
+from pytest_thrillpots._assertions import _ABSENT, _dig, render_value, violation_lines
+from pytest_thrillpots._errors import PactVerificationError, did_you_mean
+from pytest_thrillpots.pact._consumer import DEFAULT_PROVIDER
+from pytest_thrillpots.pact._interactions import CONTENT_TYPE, EVENT_TYPE_METADATA
+from pytest_thrillpots.pact._library import pact_library
+from pytest_thrillpots.spec import EVENT_TYPES, check_event_type, lookup
+from pytest_thrillpots.spec._paths import PathPart, parse_human, to_human, to_pointer
+from pytest_thrillpots.validation._validate import Rule, Violation, describe_value
 
 MESSAGE_PATH: Final = "/_pact/message"
 STATE_PATH: Final = "/_pact/state"
@@ -401,7 +401,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 def default_pact_dir() -> Path:
     """The pact directory of the running pytest session (``--thrillpots-pact-dir``), else ``pacts``."""
-    from .. import _plugin_pact
+    from pytest_thrillpots.plugin import _pact as _plugin_pact
 
     return _plugin_pact.configured_pact_dir() or Path("pacts")
 

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, TypeGuard
 import pytest
 
 if TYPE_CHECKING:
-    from ._assertions import SpecMatcher
+    from pytest_thrillpots._assertions import SpecMatcher
 
 PLUGIN_MODULES: tuple[str, ...] = (
-    "pytest_thrillpots._plugin_report",
-    "pytest_thrillpots._plugin_pact",
-    "pytest_thrillpots._plugin_factories",
+    "pytest_thrillpots.plugin._report",
+    "pytest_thrillpots.plugin._pact",
+    "pytest_thrillpots.plugin._factories",
 )
 """The private plugin modules, each with an optional ``add_options(parser)`` and ``preparse_args(args)``."""
 

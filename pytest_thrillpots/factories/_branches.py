@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .._paths import PathPart
-from .._spec import Node, iter_fields, spec
-from ._draft import Override, Settings
-from ._engine import Stream, build
+from pytest_thrillpots.factories._draft import Override, Settings
+from pytest_thrillpots.factories._engine import Stream, build
+from pytest_thrillpots.spec import Node, iter_fields, spec
+from pytest_thrillpots.spec._paths import PathPart
 
 Path = tuple[PathPart, ...]
 Branch = tuple[Path, str]

@@ -14,17 +14,17 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from . import __version__
+from pytest_thrillpots import __version__
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("validate", "pytest_thrillpots._cli_validate", "check captured events against the spec"),
-    ("diff", "pytest_thrillpots._cli_diff", "check two versions of the contracts for breaking changes"),
-    ("export", "pytest_thrillpots._cli_export", "write the AsyncAPI document or the JSON Schemas"),
-    ("sample", "pytest_thrillpots._cli_sample", "write realistic, valid sample events"),
+    ("validate", "pytest_thrillpots.cli._validate", "check captured events against the spec"),
+    ("diff", "pytest_thrillpots.cli._diff", "check two versions of the contracts for breaking changes"),
+    ("export", "pytest_thrillpots.cli._export", "write the AsyncAPI document or the JSON Schemas"),
+    ("sample", "pytest_thrillpots.cli._sample", "write realistic, valid sample events"),
 )
 
 

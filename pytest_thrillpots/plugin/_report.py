@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from ._coverage import Recorder
+    from pytest_thrillpots.coverage._recorder import Recorder
 
 OPTION = "--thrillpots-report"
 TERMINAL = "term"
@@ -98,7 +98,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not values:
         return
     targets = parse_targets(values, config.invocation_params.dir)
-    from . import _coverage
+    from pytest_thrillpots.coverage import _recorder as _coverage
 
     session = ReportSession(config, targets, _coverage.RECORDER)
     _coverage.RECORDER = session.recorder
@@ -109,7 +109,7 @@ class ReportSession:
     """The hooks of a session with the report on."""
 
     def __init__(self, config: pytest.Config, targets: ReportTargets, outer: Recorder | None) -> None:
-        from ._coverage import Recorder
+        from pytest_thrillpots.coverage._recorder import Recorder
 
         self.config = config
         self.targets = targets
@@ -128,7 +128,7 @@ class ReportSession:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
-        from ._coverage import WIRE_KEY
+        from pytest_thrillpots.coverage._recorder import WIRE_KEY
 
         wire = getattr(node, "workeroutput", {}).get(WIRE_KEY)
         if wire is not None:
@@ -136,7 +136,7 @@ class ReportSession:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.is_worker:
-            from ._coverage import WIRE_KEY
+            from pytest_thrillpots.coverage._recorder import WIRE_KEY
 
             self.config.workeroutput[WIRE_KEY] = self.recorder.to_wire()  # type: ignore[attr-defined]
             return
@@ -171,6 +171,6 @@ class ReportSession:
             terminalreporter.write_line(f"ERROR: thrillpots contract coverage: {error}", red=True)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
-        from . import _coverage
+        from pytest_thrillpots.coverage import _recorder as _coverage
 
         _coverage.RECORDER = self.outer

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from .pact import ConsumerPact, PactRecorder
+    from pytest_thrillpots.pact import ConsumerPact, PactRecorder
 
 PACT_DIR_OPTION = "--thrillpots-pact-dir"
 DEFAULT_PACT_DIR = "pacts"
@@ -77,8 +77,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def _names(request: pytest.FixtureRequest) -> tuple[str, str]:
     """The consumer and provider of the test's pact: the ``thrillpots`` marker's, else the ini option's."""
-    from ._plugin_factories import MARKER, marker_options
-    from .pact import DEFAULT_PROVIDER
+    from pytest_thrillpots.pact import DEFAULT_PROVIDER
+    from pytest_thrillpots.plugin._factories import MARKER, marker_options
 
     options = marker_options(request.node)
     consumer = options.consumer or request.config.getini("thrillpots_consumer")
@@ -92,7 +92,7 @@ def _names(request: pytest.FixtureRequest) -> tuple[str, str]:
 
 
 def _recorder(config: pytest.Config) -> PactRecorder:
-    from .pact import PactRecorder
+    from pytest_thrillpots.pact import PactRecorder
 
     if _RECORDER not in config.stash:
         config.stash[_RECORDER] = PactRecorder()
@@ -107,7 +107,7 @@ def thrillpots_pact(request: pytest.FixtureRequest) -> Iterator[ConsumerPact]:
     ``thrillpots_pact.verify(handler)``. The pact file ``<consumer>-<provider>.json`` is written
     to the pact directory at the end of the session.
     """
-    from .pact import ConsumerPact
+    from pytest_thrillpots.pact import ConsumerPact
 
     consumer, provider = _names(request)
     helper = ConsumerPact(consumer, provider, recorder=_recorder(request.config))

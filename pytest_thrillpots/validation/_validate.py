@@ -21,10 +21,8 @@ import jsonschema_rs
 import orjson
 from msgspec import UNSET
 
-from . import _coverage
-from ._fastpath import MAP_KEY, Found, Relaxation, fast_check, locate, relaxed_reader
-from ._paths import PathPart, human_from_pointer, to_pointer
-from ._spec import (
+from pytest_thrillpots.coverage import _recorder as _coverage
+from pytest_thrillpots.spec import (
     EVENT_TYPES,
     SCHEMA_BASE_URI,
     SCHEMA_SUFFIX,
@@ -33,10 +31,12 @@ from ._spec import (
     lookup,
     raw_schemas,
 )
+from pytest_thrillpots.spec._paths import PathPart, human_from_pointer, to_pointer
+from pytest_thrillpots.validation._fastpath import MAP_KEY, Found, Relaxation, fast_check, locate, relaxed_reader
 
 Rule = Literal["missing", "type", "null", "enum", "unknown_field", "legacy_tuple", "not_object", "json"]
 if TYPE_CHECKING:
-    from ._semantic import SemanticRule
+    from pytest_thrillpots.validation._semantic import SemanticRule
 RULES: tuple[Rule, ...] = get_args(Rule)
 
 CANONICAL_WINNER = '{"player_id": String, "brand_id": String, "currency": String, "win_amount": Number}'
@@ -277,7 +277,7 @@ def _null_violation(event_type: str, parts: tuple[PathPart, ...]) -> Violation:
 
 
 def _conventions(payload: object, event_type: str) -> list[Violation]:
-    from ._semantic import semantic_violations
+    from pytest_thrillpots.validation._semantic import semantic_violations
 
     return semantic_violations(payload, event_type)
 

@@ -23,8 +23,8 @@ from typing import Any, Literal, NamedTuple, Optional
 
 import msgspec
 
-from ._paths import PathPart
-from ._spec import Node, spec
+from pytest_thrillpots.spec import Node, spec
+from pytest_thrillpots.spec._paths import PathPart
 
 FastCheck = Callable[[bytes | bytearray | memoryview | str], "str | None"]
 """None for a valid event, else msgspec's words for the first problem it met."""

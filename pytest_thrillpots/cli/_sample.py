@@ -22,13 +22,13 @@ from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
-from ._errors import ThrillpotsError
-from ._paths import PathPart, parse_human
-from ._seed import parse_seed, random_seed
-from ._spec import EVENT_TYPES
+from pytest_thrillpots._errors import ThrillpotsError
+from pytest_thrillpots._seed import parse_seed, random_seed
+from pytest_thrillpots.spec import EVENT_TYPES
+from pytest_thrillpots.spec._paths import PathPart, parse_human
 
 if TYPE_CHECKING:
-    from .factories import BoundFactory
+    from pytest_thrillpots.factories import BoundFactory
 
 _TraitUse = tuple[str, tuple[int, ...], dict[str, int]]
 """A --trait as given: its name, positional and named parameters."""
@@ -75,7 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, UsageError
+    from pytest_thrillpots.cli import EXIT_OK, UsageError
 
     names = _names(args)
     if args.count < 0:
@@ -98,8 +98,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _names(args: argparse.Namespace) -> list[str]:
-    from .cli import UsageError
-    from .factories import FACTORIES, factory_for
+    from pytest_thrillpots.cli import UsageError
+    from pytest_thrillpots.factories import FACTORIES, factory_for
 
     if args.all and args.event:
         raise UsageError(f"name an EVENT or use --all, not both (got {args.event!r} and --all)")
@@ -115,7 +115,7 @@ def _names(args: argparse.Namespace) -> list[str]:
 
 def _seed_of(text: str | None) -> int | None:
     """The seed given, or None for a random one."""
-    from .cli import UsageError
+    from pytest_thrillpots.cli import UsageError
 
     if text is None:
         return None
@@ -126,8 +126,8 @@ def _seed_of(text: str | None) -> int | None:
 
 
 def _parse_trait(text: str) -> _TraitUse:
-    from .cli import UsageError
-    from .factories._traits import parse_trait
+    from pytest_thrillpots.cli import UsageError
+    from pytest_thrillpots.factories._traits import parse_trait
 
     if not any(mark in text for mark in ":()"):
         return text.strip(), (), {}  # a bare name, known or not: the factory lists its traits when not
@@ -139,12 +139,12 @@ def _parse_trait(text: str) -> _TraitUse:
 
 
 def _parse_set(text: str) -> tuple[str, tuple[PathPart, ...], Any]:
-    from .cli import UsageError
+    from pytest_thrillpots.cli import UsageError
 
     path, sep, raw = text.partition("=")
     if not sep or not path:
         raise UsageError(f"--set {text}: write it as PATH=JSON, e.g. jackpot_currency='\"GBP\"' or seed=7")
-    from .factories._engine import override_parts
+    from pytest_thrillpots.factories._engine import override_parts
 
     try:
         parts = override_parts(path) if "__" in path else tuple(parse_human(path))
@@ -173,9 +173,9 @@ def _plans(
     traits: list[_TraitUse],
     sets: list[tuple[str, tuple[PathPart, ...], Any]],
 ) -> list[_Plan]:
-    from .cli import UsageError
-    from .factories import factory_for
-    from .factories._engine import check_override, override_spelling
+    from pytest_thrillpots.cli import UsageError
+    from pytest_thrillpots.factories import factory_for
+    from pytest_thrillpots.factories._engine import check_override, override_spelling
 
     plans = []
     used_traits: set[str] = set()
@@ -208,8 +208,8 @@ def _plans(
 def _check_all_used(
     names: list[str], traits: list[_TraitUse], used_traits: set[str], used_sets: dict[str, str]
 ) -> None:
-    from .cli import UsageError
-    from .factories._traits import TRAITS
+    from pytest_thrillpots.cli import UsageError
+    from pytest_thrillpots.factories._traits import TRAITS
 
     for trait, *_ in traits:
         if trait not in used_traits:
@@ -221,9 +221,9 @@ def _check_all_used(
 
 
 def _events(plans: list[_Plan], count: int, total: int) -> Iterator[dict[str, Any]]:
-    from ._progress import Progress
-    from ._validate import validate
-    from .cli import UsageError
+    from pytest_thrillpots.cli import UsageError
+    from pytest_thrillpots.cli._progress import Progress
+    from pytest_thrillpots.validation._validate import validate
 
     progress = Progress("generated", "events", total)
     progress.enabled = progress.enabled and total >= PROGRESS_FROM
@@ -276,7 +276,7 @@ class _output:
         self.stream: IO[bytes] | None = None
 
     def __enter__(self) -> IO[bytes]:
-        from .cli import UsageError
+        from pytest_thrillpots.cli import UsageError
 
         if self.path is None:
             return sys.stdout.buffer

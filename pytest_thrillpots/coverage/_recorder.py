@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from ._errors import IdentifyError
-from ._paths import PathPart, parse_human, to_human
-from ._spec import EVENT_TYPES, identify, iter_fields, spec
+from pytest_thrillpots._errors import IdentifyError
+from pytest_thrillpots.spec import EVENT_TYPES, identify, iter_fields, spec
+from pytest_thrillpots.spec._paths import PathPart, parse_human, to_human
 
 PinSource = Literal["matches_spec", "assert_events_equal", "pact"]
 PIN_SOURCES: Final[tuple[PinSource, ...]] = ("matches_spec", "assert_events_equal", "pact")

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
-from . import _seed
+from pytest_thrillpots import _seed
 
 if TYPE_CHECKING:
-    from .factories._hub import ThrillpotsHub
+    from pytest_thrillpots.factories._hub import ThrillpotsHub
 
 SEED_OPTION = "--thrillpots-seed"
 MARKER = "thrillpots"
@@ -209,7 +209,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 @pytest.fixture
 def thrillpots(request: pytest.FixtureRequest) -> ThrillpotsHub:
     """Every factory, seeded for this test: ``thrillpots.win_event(player_id="p-1")``."""
-    from .factories._hub import ThrillpotsHub
+    from pytest_thrillpots.factories._hub import ThrillpotsHub
 
     item = request.node
     options = marker_options(item)

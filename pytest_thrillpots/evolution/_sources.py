@@ -19,9 +19,9 @@ from urllib.parse import urljoin, urlsplit
 
 import jsonschema_rs
 
-from ._errors import ContractSourceError
-from ._paths import to_pointer
-from ._spec import EVENT_TYPES, SCHEMA_SUFFIX
+from pytest_thrillpots._errors import ContractSourceError
+from pytest_thrillpots.spec import EVENT_TYPES, SCHEMA_SUFFIX
+from pytest_thrillpots.spec._paths import to_pointer
 
 ContractSource = Union[str, "os.PathLike[str]", Mapping[str, Any]]
 """A schema directory, a schema file, an AsyncAPI document, ``git:REF[:PATH]``, or ``{name: schema}``."""

@@ -13,8 +13,8 @@ from typing import IO, Any
 
 import orjson
 
-from ._paths import to_pointer
-from ._validate import Violation, json_violation
+from pytest_thrillpots.spec._paths import to_pointer
+from pytest_thrillpots.validation._validate import Violation, json_violation
 
 _BOM = b"\xef\xbb\xbf"
 _WHITESPACE = b" \t\r\n"

@@ -31,8 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ._export import asyncapi_yaml, export_schemas
-    from .cli import EXIT_FAILED, EXIT_OK, UsageError
+    from pytest_thrillpots.cli import EXIT_FAILED, EXIT_OK, UsageError
+    from pytest_thrillpots.export._asyncapi import asyncapi_yaml, export_schemas
 
     if args.what == "schemas":
         target = Path(args.directory)

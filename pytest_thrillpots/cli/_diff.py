@@ -37,9 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ._diff import diff_contracts
-    from ._errors import ContractSourceError
-    from .cli import EXIT_FAILED, EXIT_OK, UsageError
+    from pytest_thrillpots._errors import ContractSourceError
+    from pytest_thrillpots.cli import EXIT_FAILED, EXIT_OK, UsageError
+    from pytest_thrillpots.evolution._diff import diff_contracts
 
     try:
         report = diff_contracts(args.old, args.new, mode=args.mode)

@@ -11,57 +11,13 @@ import functools
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Final, Literal, cast
+from typing import Any, Literal, cast
 
-from ._errors import IdentifyError, UnknownEventTypeError, UnknownFieldError, did_you_mean
-from ._paths import PathPart, parse_human, to_human
-
-EVENT_TYPES: Final = (
-    "JackpotUpdateEvent",
-    "WinEvent",
-    "RaffleWinEvent",
-    "OptInEvent",
-    "CommunityPayoutErrorEvent",
-    "RafflePayoutErrorEvent",
-)
-STRUCTURE_TYPES: Final = ("PotTicker", "CurrencyValue", "PayoutRecord", "CurrencyMultipliers")
-SCHEMA_BASE_URI: Final = "https://thrillpots.example/schemas/"
-SCHEMA_SUFFIX: Final = ".schema.json"
+from pytest_thrillpots._errors import UnknownFieldError, did_you_mean
+from pytest_thrillpots.spec._paths import PathPart, parse_human, to_human
+from pytest_thrillpots.spec._schemas import SCHEMA_SUFFIX, STRUCTURE_TYPES, check_event_type, raw_schemas
 
 Kind = Literal["string", "number", "boolean", "array", "object"]
-
-
-def schema_dir() -> Path:
-    """Where the schema files are: inside the installed wheel, or ``contracts/schemas`` in a checkout."""
-    packaged = Path(__file__).with_name("schemas")
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parent.parent / "contracts" / "schemas"
-    if checkout.is_dir():
-        return checkout
-    raise FileNotFoundError(  # pragma: no cover - only a broken install gets here
-        f"pytest-thrillpots cannot find its JSON Schemas (looked in {packaged} and {checkout}); reinstall the package"
-    )
-
-
-@functools.cache
-def raw_schemas() -> Mapping[str, Mapping[str, Any]]:
-    """Every schema file, by name (``"WinEvent"``, ``"PotTicker"``...)."""
-    directory = schema_dir()
-    return {
-        name: json.loads((directory / f"{name}{SCHEMA_SUFFIX}").read_text(encoding="utf-8"))
-        for name in (*EVENT_TYPES, *STRUCTURE_TYPES)
-    }
-
-
-def check_event_type(event_type: str) -> str:
-    if event_type not in EVENT_TYPES:
-        raise UnknownEventTypeError(
-            f"unknown event type {event_type!r}: use one of {', '.join(EVENT_TYPES)}."
-            + did_you_mean(event_type, EVENT_TYPES)
-        )
-    return event_type
 
 
 @dataclass(frozen=True, eq=False)
@@ -227,54 +183,3 @@ def resolve_field_path(event_type: str, path: str) -> list[PathPart]:
             + f" Its fields are: {', '.join(known)}."
         )
     return parts
-
-
-def identify(payload: object) -> str:
-    """The event type whose fields ``payload`` carries.
-
-    Events carry no type field, so the type is told by the top-level field names: the types
-    whose every field is present are candidates, and the most specific one wins when its fields
-    include every other candidate's. Raises ``IdentifyError`` naming the candidates otherwise.
-    ``payload`` is parsed JSON or JSON text (``bytes``/``str``), as ``validate()`` takes it.
-    """
-    if isinstance(payload, (bytes, bytearray, memoryview, str)):
-        import orjson
-
-        try:
-            payload = orjson.loads(payload)
-        except orjson.JSONDecodeError as exc:
-            raise IdentifyError(f"cannot identify the event type: the payload is not valid JSON ({exc})") from None
-    if not isinstance(payload, Mapping):
-        raise IdentifyError(f"cannot identify the event type of a {type(payload).__name__}: an event is a JSON object")
-    keys = set(payload)
-    field_sets = {name: set(spec(name).fields) for name in EVENT_TYPES}
-    fits = [name for name, names in field_sets.items() if names <= keys]
-    most_specific = [a for a in fits if all(field_sets[b] <= field_sets[a] for b in fits)]
-    if len(most_specific) == 1:
-        return most_specific[0]
-    if fits:
-        raise IdentifyError(
-            "cannot identify the event type: the payload carries every field of "
-            + " and of ".join(fits)
-            + "; name the type explicitly (event_type=... or --type)"
-        )
-    overlap = {name: len(names & keys) for name, names in field_sets.items()}
-    best = max(overlap.values())
-    closest = [name for name in EVENT_TYPES if overlap[name] == best and best > 0]
-    if not closest:
-        raise IdentifyError(
-            "cannot identify the event type: the payload has none of the fields of " + ", ".join(EVENT_TYPES)
-        )
-    details = "; ".join(f"{name} lacks {', '.join(sorted(field_sets[name] - keys))}" for name in closest)
-    raise IdentifyError(
-        f"cannot identify the event type: no event type has all of its fields here (closest: {details})"
-    )
-
-
-def closest_event_type(payload: Mapping[str, object]) -> str | None:
-    """The single event type sharing most top-level fields with ``payload``, or None on a tie."""
-    keys = set(payload)
-    overlap = {name: len(set(spec(name).fields) & keys) for name in EVENT_TYPES}
-    best = max(overlap.values())
-    winners = [name for name in EVENT_TYPES if overlap[name] == best]
-    return winners[0] if best > 0 and len(winners) == 1 else None

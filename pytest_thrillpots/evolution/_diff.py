@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
-from ._errors import ContractSourceError, did_you_mean
-from ._paths import ROOT_LABEL, to_human
-from ._sources import ContractSet, ContractSource, json_type, load_contracts
+from pytest_thrillpots._errors import ContractSourceError, did_you_mean
+from pytest_thrillpots.evolution._sources import ContractSet, ContractSource, json_type, load_contracts
+from pytest_thrillpots.spec._paths import ROOT_LABEL, to_human
 
 Mode = Literal["backward", "forward", "full"]
 MODES: Final = ("backward", "forward", "full")

@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final, Literal, TypeGuard, get_args
 
-from ._paths import PathPart, to_pointer
-from ._spec import Node, spec
-from ._validate import Violation
+from pytest_thrillpots.spec import Node, spec
+from pytest_thrillpots.spec._paths import PathPart, to_pointer
+from pytest_thrillpots.validation._validate import Violation
 
 SemanticRule = Literal[
     "timestamp_ms",

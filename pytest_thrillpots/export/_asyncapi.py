@@ -13,9 +13,17 @@ import os
 from pathlib import Path
 from typing import Any, Final
 
-from . import __version__
-from ._paths import PathPart, to_human
-from ._spec import EVENT_TYPES, SCHEMA_SUFFIX, STRUCTURE_TYPES, Node, raw_schemas, schema_dir, spec
+from pytest_thrillpots import __version__
+from pytest_thrillpots.spec import (
+    EVENT_TYPES,
+    SCHEMA_SUFFIX,
+    STRUCTURE_TYPES,
+    Node,
+    raw_schemas,
+    schema_dir,
+    spec,
+)
+from pytest_thrillpots.spec._paths import PathPart, to_human
 
 ASYNCAPI_VERSION: Final = "3.0.0"
 SCHEMA_FORMAT: Final = "application/schema+json;version=draft-2020-12"
@@ -100,7 +108,7 @@ def _summary(name: str) -> str:
 
 
 def _examples(name: str) -> list[dict[str, Any]]:
-    from .factories import factory_for
+    from pytest_thrillpots.factories import factory_for
 
     events = factory_for(name).coverage()
     return [
