@@ -1,6 +1,6 @@
 """The assertion helpers, called directly: their verdicts and the exact text of their failures.
 
-tests/test_plugin_assertions.py shows the same failures as pytest prints them in a user's repo.
+tests/plugin/test_assertions.py shows the same failures as pytest prints them in a user's repo.
 """
 
 from __future__ import annotations

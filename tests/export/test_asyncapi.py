@@ -17,10 +17,10 @@ from pytest_thrillpots import EVENT_TYPES, asyncapi_document, asyncapi_yaml, dif
 from pytest_thrillpots.factories import factory_for
 from pytest_thrillpots.spec import field_paths, spec
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ASYNCAPI = REPO / "contracts" / "asyncapi.yaml"
 SCHEMAS = REPO / "contracts" / "schemas"
-OFFICIAL_SCHEMA = Path(__file__).resolve().parent / "asyncapi" / "asyncapi-3.0.0.schema.json"
+OFFICIAL_SCHEMA = Path(__file__).resolve().parents[1] / "asyncapi" / "asyncapi-3.0.0.schema.json"
 
 
 @cache

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "fixtures.md"
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "fixtures.md"
 _SECTION = re.compile(r"^-+ fixtures defined from (?P<module>\S+) -+$")
 _FIXTURE = re.compile(r"^(?P<name>\w+)(?: \[\w+ scope\])? -- ")
 

@@ -15,7 +15,7 @@ import pytest
 from pytest_thrillpots import ContractSourceError, diff_contracts
 from pytest_thrillpots.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "contracts" / "schemas"
 
 

@@ -12,7 +12,7 @@ import pytest
 from pytest_thrillpots import EVENT_TYPES, WinEventFactory, identify, validate
 from pytest_thrillpots.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "contracts" / "examples" / "events.ndjson"
 EXAMPLES_COMMAND = ["sample", "--all", "--coverage", "-n", "2", "--seed", "2026"]
 """How contracts/examples/events.ndjson is made (the README's main command validates it)."""

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 REPO = DOCS.parent
 _BLOCK = re.compile(
     r"(?:<!--\s*run:\s*(?P<directive>[\w-]+)\s*-->\s*\n)?"

@@ -14,7 +14,7 @@ from pytest_thrillpots import EVENT_TYPES, STRUCTURE_TYPES, IdentifyError, Unkno
 from pytest_thrillpots._errors import UnknownFieldError
 from pytest_thrillpots.spec import field_paths, iter_fields, raw_schemas, resolve_field_path, spec
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SEED = Path("/work/shared/seed/thrillpots-events.txt")
 SEED_TYPES = {"String": "string", "Number": "number", "bool": "boolean", "Boolean": "boolean"}
 

@@ -11,7 +11,7 @@ import pytest
 from pytest_thrillpots import EVENT_TYPES, STRUCTURE_TYPES, asyncapi_yaml, diff_contracts, export_schemas
 from pytest_thrillpots.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "contracts" / "schemas"
 
 
