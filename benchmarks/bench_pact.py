@@ -23,7 +23,7 @@ from typing import Any
 os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
 
 from pytest_thrillpots import verify_pacts
-from pytest_thrillpots.pact._verify import add_routes
+from pytest_thrillpots.pact._sources import add_routes
 
 REPO = Path(__file__).resolve().parent.parent
 PACTS = REPO / "contracts" / "pacts"

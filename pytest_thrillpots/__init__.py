@@ -7,19 +7,19 @@ must not pay for Faker, deepdiff or pact at start-up.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from pytest_thrillpots._lazy import lazy_exports
+from pytest_thrillpots._version import __version__
 
 _EXPORTS: dict[str, str] = {
     "EVENT_TYPES": ".spec",
     "STRUCTURE_TYPES": ".spec",
     "identify": ".spec",
-    "RULES": ".validation._validate",
-    "Violation": ".validation._validate",
+    "RULES": ".validation._violation",
+    "Violation": ".validation._violation",
     "validate": ".validation._validate",
-    "upgrade_legacy_winners": ".validation._validate",
+    "upgrade_legacy_winners": ".validation._legacy",
     "SpecMatcher": "._assertions",
     "assert_events_equal": "._assertions",
     "assert_valid": "._assertions",
@@ -165,18 +165,10 @@ if TYPE_CHECKING:
     from pytest_thrillpots.pact import ConsumerPact, PactBroker, PublishResults, VerificationResult, verify_pacts
     from pytest_thrillpots.plugin._factories import ThrillpotsMarker
     from pytest_thrillpots.spec import EVENT_TYPES, STRUCTURE_TYPES, identify
+    from pytest_thrillpots.validation._legacy import upgrade_legacy_winners
     from pytest_thrillpots.validation._semantic import SEMANTIC_RULES
-    from pytest_thrillpots.validation._validate import RULES, Violation, upgrade_legacy_winners, validate
+    from pytest_thrillpots.validation._validate import validate
+    from pytest_thrillpots.validation._violation import RULES, Violation
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'pytest_thrillpots' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

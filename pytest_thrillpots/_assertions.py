@@ -17,7 +17,8 @@ from pytest_thrillpots._errors import UnknownFieldError, did_you_mean, raised_at
 from pytest_thrillpots.coverage import _recorder as _coverage
 from pytest_thrillpots.spec import EVENT_TYPES, check_event_type, field_paths, resolve_field_path
 from pytest_thrillpots.spec._paths import PathPart, parse_human, to_human
-from pytest_thrillpots.validation._validate import Violation, validate
+from pytest_thrillpots.validation._validate import validate
+from pytest_thrillpots.validation._violation import Violation
 
 MAX_DIFFERENCES = 20
 """How many differences a report shows before it says how many more there are."""

@@ -29,7 +29,7 @@ from pytest_thrillpots._assertions import (
     render_value,
     violation_lines,
 )
-from pytest_thrillpots.validation._validate import Violation
+from pytest_thrillpots.validation._violation import Violation
 
 
 def failure(call: Any, *args: Any, **kwargs: Any) -> str:

@@ -1,6 +1,6 @@
 """The ``thrillpots`` command: argument parsing and output only; the library does the work.
 
-Each subcommand lives in its own ``_cli_*`` module with ``add_arguments(parser)`` and
+Each subcommand lives in its own module in this package with ``add_arguments(parser)`` and
 ``run(args) -> int``; this module wires them up and turns usage errors into exit code 2 with a
 one-line message.
 """
@@ -12,13 +12,9 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
 
-from pytest_thrillpots import __version__
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
+from pytest_thrillpots._version import __version__
+from pytest_thrillpots.cli._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
 
 SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("validate", "pytest_thrillpots.cli._validate", "check captured events against the spec"),
@@ -28,22 +24,13 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class UsageError(Exception):
-    """A problem with the command line or its inputs: exit code 2, one line, no traceback."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="thrillpots",
         description="Contract-testing toolkit for the ThrillPots event stream.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
     for name, module_name, summary in SUBCOMMANDS:
         module = importlib.import_module(module_name)
@@ -72,3 +59,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+
+
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "SUBCOMMANDS", "UsageError", "build_parser", "main"]

@@ -22,6 +22,8 @@ import argparse
 import json
 import sys
 
+from pytest_thrillpots.cli._common import EXIT_FAILED, EXIT_OK, UsageError
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", metavar="OLD", help="the contracts before the change")
@@ -38,7 +40,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pytest_thrillpots._errors import ContractSourceError
-    from pytest_thrillpots.cli import EXIT_FAILED, EXIT_OK, UsageError
     from pytest_thrillpots.evolution._diff import diff_contracts
 
     try:

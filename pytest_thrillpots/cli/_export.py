@@ -15,6 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from pytest_thrillpots.cli._common import EXIT_FAILED, EXIT_OK, UsageError
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     what = parser.add_subparsers(dest="what", metavar="WHAT")
@@ -31,7 +33,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pytest_thrillpots.cli import EXIT_FAILED, EXIT_OK, UsageError
     from pytest_thrillpots.export._asyncapi import asyncapi_yaml, export_schemas
 
     if args.what == "schemas":

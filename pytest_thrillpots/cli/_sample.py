@@ -24,6 +24,7 @@ import orjson
 
 from pytest_thrillpots._errors import ThrillpotsError
 from pytest_thrillpots._seed import parse_seed, random_seed
+from pytest_thrillpots.cli._common import EXIT_OK, UsageError
 from pytest_thrillpots.spec import EVENT_TYPES
 from pytest_thrillpots.spec._paths import PathPart, parse_human
 
@@ -75,7 +76,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pytest_thrillpots.cli import EXIT_OK, UsageError
 
     names = _names(args)
     if args.count < 0:
@@ -98,7 +98,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _names(args: argparse.Namespace) -> list[str]:
-    from pytest_thrillpots.cli import UsageError
     from pytest_thrillpots.factories import FACTORIES, factory_for
 
     if args.all and args.event:
@@ -115,7 +114,6 @@ def _names(args: argparse.Namespace) -> list[str]:
 
 def _seed_of(text: str | None) -> int | None:
     """The seed given, or None for a random one."""
-    from pytest_thrillpots.cli import UsageError
 
     if text is None:
         return None
@@ -126,7 +124,6 @@ def _seed_of(text: str | None) -> int | None:
 
 
 def _parse_trait(text: str) -> _TraitUse:
-    from pytest_thrillpots.cli import UsageError
     from pytest_thrillpots.factories._traits import parse_trait
 
     if not any(mark in text for mark in ":()"):
@@ -139,7 +136,6 @@ def _parse_trait(text: str) -> _TraitUse:
 
 
 def _parse_set(text: str) -> tuple[str, tuple[PathPart, ...], Any]:
-    from pytest_thrillpots.cli import UsageError
 
     path, sep, raw = text.partition("=")
     if not sep or not path:
@@ -173,7 +169,6 @@ def _plans(
     traits: list[_TraitUse],
     sets: list[tuple[str, tuple[PathPart, ...], Any]],
 ) -> list[_Plan]:
-    from pytest_thrillpots.cli import UsageError
     from pytest_thrillpots.factories import factory_for
     from pytest_thrillpots.factories._engine import check_override, override_spelling
 
@@ -208,7 +203,6 @@ def _plans(
 def _check_all_used(
     names: list[str], traits: list[_TraitUse], used_traits: set[str], used_sets: dict[str, str]
 ) -> None:
-    from pytest_thrillpots.cli import UsageError
     from pytest_thrillpots.factories._traits import TRAITS
 
     for trait, *_ in traits:
@@ -221,7 +215,6 @@ def _check_all_used(
 
 
 def _events(plans: list[_Plan], count: int, total: int) -> Iterator[dict[str, Any]]:
-    from pytest_thrillpots.cli import UsageError
     from pytest_thrillpots.cli._progress import Progress
     from pytest_thrillpots.validation._validate import validate
 
@@ -276,7 +269,6 @@ class _output:
         self.stream: IO[bytes] | None = None
 
     def __enter__(self) -> IO[bytes]:
-        from pytest_thrillpots.cli import UsageError
 
         if self.path is None:
             return sys.stdout.buffer

@@ -16,10 +16,12 @@ from typing import Any
 import orjson
 
 from pytest_thrillpots._errors import IdentifyError, UnknownEventTypeError
+from pytest_thrillpots.cli._common import EXIT_FAILED, EXIT_OK, UsageError
 from pytest_thrillpots.cli._progress import Progress
 from pytest_thrillpots.spec import EVENT_TYPES, check_event_type, closest_event_type, identify
 from pytest_thrillpots.validation._reader import Record, read_events
-from pytest_thrillpots.validation._validate import Violation, describe_value, validate
+from pytest_thrillpots.validation._validate import validate
+from pytest_thrillpots.validation._violation import Violation, describe_value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +49,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pytest_thrillpots.cli import EXIT_FAILED, EXIT_OK, UsageError
 
     event_type: str | None = None
     if args.event_type != "auto":
@@ -77,7 +78,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _open(path: str) -> Any:
-    from pytest_thrillpots.cli import UsageError
 
     if path == "-":
         return sys.stdin.buffer

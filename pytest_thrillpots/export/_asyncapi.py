@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any, Final
 
-from pytest_thrillpots import __version__
+from pytest_thrillpots._version import __version__
 from pytest_thrillpots.spec import (
     EVENT_TYPES,
     SCHEMA_SUFFIX,

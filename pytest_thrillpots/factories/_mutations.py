@@ -19,7 +19,8 @@ from pytest_thrillpots._errors import InvalidEventError
 from pytest_thrillpots.coverage._recorder import paused
 from pytest_thrillpots.spec import Node, check_event_type, raw_schemas, spec
 from pytest_thrillpots.spec._paths import PathPart, to_human, to_pointer
-from pytest_thrillpots.validation._validate import Rule, Violation, validate
+from pytest_thrillpots.validation._validate import validate
+from pytest_thrillpots.validation._violation import Rule, Violation
 
 UNKNOWN_FIELD = "unexpected_field"
 EXTRA_MAP_KEY = "XXX"

@@ -3,21 +3,30 @@
 Consumer side: the ``thrillpots_pact`` fixture (a ``ConsumerPact``) declares the messages a
 consumer reads, with matchers derived from the spec and examples from seeded factories.
 Provider side: ``verify_pacts`` runs the producer's real code against every pact at once.
-pact-python is imported only when a pact is built or verified.
+Names are imported on first use, and pact-python only when a pact is built or verified: the
+plugin hands the session's pact directory down (``_session``) without importing the rest.
 """
 
 from __future__ import annotations
 
-from pytest_thrillpots._errors import PactDefinitionError, PactVerificationError
-from pytest_thrillpots.pact._consumer import DEFAULT_PROVIDER, ConsumerPact, PactRecorder
-from pytest_thrillpots.pact._interactions import Interaction, derive
-from pytest_thrillpots.pact._verify import (
-    InteractionResult,
-    PactBroker,
-    PublishResults,
-    VerificationResult,
-    verify_pacts,
-)
+from typing import TYPE_CHECKING
+
+from pytest_thrillpots._lazy import lazy_exports
+
+_EXPORTS: dict[str, str] = {
+    "DEFAULT_PROVIDER": "._consumer",
+    "ConsumerPact": "._consumer",
+    "PactRecorder": "._consumer",
+    "Interaction": "._interactions",
+    "derive": "._interactions",
+    "PactBroker": "._broker",
+    "PublishResults": "._broker",
+    "InteractionResult": "._mismatch",
+    "VerificationResult": "._mismatch",
+    "verify_pacts": "._verify",
+    "PactDefinitionError": "pytest_thrillpots._errors",
+    "PactVerificationError": "pytest_thrillpots._errors",
+}
 
 __all__ = [
     "DEFAULT_PROVIDER",
@@ -33,3 +42,13 @@ __all__ = [
     "derive",
     "verify_pacts",
 ]
+
+if TYPE_CHECKING:
+    from pytest_thrillpots._errors import PactDefinitionError, PactVerificationError
+    from pytest_thrillpots.pact._broker import PactBroker, PublishResults
+    from pytest_thrillpots.pact._consumer import DEFAULT_PROVIDER, ConsumerPact, PactRecorder
+    from pytest_thrillpots.pact._interactions import Interaction, derive
+    from pytest_thrillpots.pact._mismatch import InteractionResult, VerificationResult
+    from pytest_thrillpots.pact._verify import verify_pacts
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -14,17 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_thrillpots.pact._session import DEFAULT_PACT_DIR, set_session_pact_dir
+
 if TYPE_CHECKING:
     from pytest_thrillpots.pact import ConsumerPact, PactRecorder
 
 PACT_DIR_OPTION = "--thrillpots-pact-dir"
-DEFAULT_PACT_DIR = "pacts"
 WORKER_OUTPUT_KEY = "thrillpots_pacts"
 _RECORDER = pytest.StashKey["PactRecorder"]()
 _WRITTEN = pytest.StashKey["list[tuple[Path, int]]"]()
 _CALL_FAILED = pytest.StashKey[bool]()
-
-_configured_pact_dir: Path | None = None
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -60,19 +59,12 @@ def pact_dir(config: pytest.Config) -> Path:
     return Path(base, ini or DEFAULT_PACT_DIR).resolve()
 
 
-def configured_pact_dir() -> Path | None:
-    """The running session's pact directory; None outside a pytest session."""
-    return _configured_pact_dir
-
-
 def pytest_configure(config: pytest.Config) -> None:
-    global _configured_pact_dir
-    _configured_pact_dir = pact_dir(config)
+    set_session_pact_dir(pact_dir(config))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    global _configured_pact_dir
-    _configured_pact_dir = None
+    set_session_pact_dir(None)
 
 
 def _names(request: pytest.FixtureRequest) -> tuple[str, str]:

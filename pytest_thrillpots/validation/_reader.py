@@ -14,7 +14,7 @@ from typing import IO, Any
 import orjson
 
 from pytest_thrillpots.spec._paths import to_pointer
-from pytest_thrillpots.validation._validate import Violation, json_violation
+from pytest_thrillpots.validation._violation import Violation, json_violation
 
 _BOM = b"\xef\xbb\xbf"
 _WHITESPACE = b" \t\r\n"

@@ -16,7 +16,7 @@ from typing import Any, Final, Literal, TypeGuard, get_args
 
 from pytest_thrillpots.spec import Node, spec
 from pytest_thrillpots.spec._paths import PathPart, to_pointer
-from pytest_thrillpots.validation._validate import Violation
+from pytest_thrillpots.validation._violation import Violation
 
 SemanticRule = Literal[
     "timestamp_ms",

@@ -213,8 +213,10 @@ def test_the_plugin_does_not_import_pact_until_a_test_uses_it(pytester: pytest.P
         import sys
 
         def test_nothing_heavy_is_loaded():
-            # (pact-python's own pytest plugin imports pact; the toolkit's pact code waits for a test)
-            assert "pytest_thrillpots.pact" not in sys.modules
+            # (pact-python's own pytest plugin imports pact; the toolkit's pact code waits for a test:
+            # only the lazy package face and the stdlib-only session settings are loaded)
+            loaded = sorted(m for m in sys.modules if m.startswith("pytest_thrillpots.pact"))
+            assert loaded == ["pytest_thrillpots.pact", "pytest_thrillpots.pact._session"]
         """
     )
     _run(pytester).assert_outcomes(passed=1)

@@ -24,7 +24,7 @@ from pytest_thrillpots import (
     verify_pacts,
 )
 from pytest_thrillpots.pact import ConsumerPact
-from pytest_thrillpots.pact._verify import _Remote, broker_pacts
+from pytest_thrillpots.pact._broker import Remote, broker_pacts
 
 PAYOUT = {"player_id": "p-2", "brand_id": "brand-7", "currency": "EUR", "win_amount": 12.5}
 
@@ -413,11 +413,11 @@ def test_a_verification_that_cannot_run_says_why(tmp_path: Path, kwargs: dict[st
 
 
 def test_credentials_written_in_a_pact_url_win_over_the_brokers() -> None:
-    remote = _Remote.of("https://ci:p%40ss@pacts.example/crm.json", PactBroker(url=None, token="s3cret"))
+    remote = Remote.of("https://ci:p%40ss@pacts.example/crm.json", PactBroker(url=None, token="s3cret"))
     assert remote.url == "https://pacts.example/crm.json"
     assert remote.headers == {"Authorization": "Basic Y2k6cEBzcw=="}  # ci:p@ss
     assert remote.verifier_auth == {}  # pact-python reads them from the URL itself
-    remote = _Remote.of(
+    remote = Remote.of(
         "https://pacts.example/crm.json", PactBroker(url="https://pacts.example", token=None, username="ci", password="pw")
     )
     assert remote.verifier_auth == {"username": "ci", "password": "pw"}
@@ -427,7 +427,7 @@ def test_credentials_written_in_a_pact_url_win_over_the_brokers() -> None:
     "broker_url", [None, "https://broker.example", "http://pacts.example", "https://pacts.example:8443"]
 )
 def test_the_brokers_credentials_never_go_to_another_host(broker_url: str | None) -> None:
-    remote = _Remote.of("https://pacts.example/crm.json", PactBroker(url=broker_url, token="s3cret"))
+    remote = Remote.of("https://pacts.example/crm.json", PactBroker(url=broker_url, token="s3cret"))
     assert (remote.headers, remote.verifier_auth) == ({}, {})
 
 

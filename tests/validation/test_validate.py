@@ -22,7 +22,8 @@ from pytest_thrillpots import EVENT_TYPES, RULES, Violation, upgrade_legacy_winn
 from pytest_thrillpots.spec import Node, iter_fields, lookup, spec
 from pytest_thrillpots.spec._paths import to_pointer
 from pytest_thrillpots.validation._fastpath import fast_check
-from pytest_thrillpots.validation._validate import CANONICAL_WINNER, LEGACY_WINNER, describe_value
+from pytest_thrillpots.validation._legacy import CANONICAL_WINNER, LEGACY_WINNER
+from pytest_thrillpots.validation._violation import describe_value
 
 MODES = [pytest.param(False, id="tolerant"), pytest.param(True, id="strict")]
 # A value of another JSON kind than the field's, for each kind.

@@ -1,0 +1,226 @@
+"""Violation, the rule codes, and the one wording of each rule.
+
+Every part that reports a violation (the validator, the NDJSON reader, the semantic rules, the
+Pact mismatch report) builds it here, so a missing field or a wrong type reads the same wherever
+it is found.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, get_args
+
+import orjson
+
+from pytest_thrillpots.spec import Node, lookup
+from pytest_thrillpots.spec._paths import PathPart, human_from_pointer, to_pointer
+from pytest_thrillpots.validation._legacy import CANONICAL_WINNER, LEGACY_WINNER, is_winner_item
+
+if TYPE_CHECKING:
+    from pytest_thrillpots.validation._semantic import SemanticRule
+
+
+Rule = Literal["missing", "type", "null", "enum", "unknown_field", "legacy_tuple", "not_object", "json"]
+
+
+RULES: tuple[Rule, ...] = get_args(Rule)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One way a payload breaks the spec."""
+
+    path: str
+    """Where, as a JSON Pointer (RFC 6901); ``""`` is the whole payload."""
+    rule: Rule | SemanticRule
+    """A stable code: missing, type, null, enum, unknown_field, legacy_tuple, not_object, json;
+    with ``semantic=True`` also one of ``SEMANTIC_RULES`` (the conventions)."""
+    expected: str
+    """What the spec asks for, in its terms (``number``, ``"Jackpot" or "Raffle"``)."""
+    actual: str
+    """What the payload holds (``string "no"``, ``null``, ``missing``)."""
+    message: str
+    """One sentence for people."""
+
+    @property
+    def field(self) -> str:
+        """The path as people read it: ``pots[0].current_value``."""
+        return human_from_pointer(self.path)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message} [{self.rule}]"
+
+
+def describe_value(value: object, limit: int = 40) -> str:
+    """A value as failure messages show it: ``string "no"``, ``number 12``, ``null``, ``array``."""
+    kind = type(value)  # dispatch on the exact type first: this runs for every violation
+    if value is None:
+        return "null"
+    if kind is bool:
+        return f"boolean {'true' if value else 'false'}"
+    if kind is str:
+        assert isinstance(value, str)
+        text = _json_string(value[:limit])
+        if len(value) > limit:
+            text = f'{text[:-1]}…" ({len(value)} characters)'
+        return f"string {text}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"number {value!r} (not valid JSON)"
+        return f"number {value!r}"
+    if isinstance(value, bool):
+        return f"boolean {'true' if value else 'false'}"
+    if isinstance(value, str):
+        return describe_value(str(value), limit)
+    if isinstance(value, (list, tuple)):
+        return f"array of {len(value)} item{'s' if len(value) != 1 else ''}" if value else "empty array"
+    if isinstance(value, Mapping):
+        return "object"
+    return f"{type(value).__name__} (not a JSON value)"
+
+
+def _json_string(text: str) -> str:
+    try:
+        return orjson.dumps(text).decode()
+    except orjson.JSONEncodeError:  # a lone surrogate, which only json's escaping can show
+        return json.dumps(text, ensure_ascii=False)
+
+
+def wrong_value(event_type: str, parts: tuple[PathPart, ...], node: Node, value: object) -> Violation:
+    """The violation of a value the spec does not accept, as the engine's mapping words it."""
+    if value is None:
+        return null_violation(event_type, parts)
+    if node.enum is not None and isinstance(value, str):
+        return enum_violation(list(parts), node.enum, value)
+    return type_violation(list(parts), value, [], event_type, False)
+
+
+@functools.lru_cache(maxsize=4096)  # like a missing field, a null depends on nothing but where it is
+def null_violation(event_type: str, parts: tuple[PathPart, ...]) -> Violation:
+    return type_violation(list(parts), None, [], event_type, False)
+
+
+_NON_FINITE_TOKEN = re.compile(r"-?(?:NaN|Infinity)")
+
+
+def json_violation(exc: orjson.JSONDecodeError, *, single_line: bool = False) -> Violation:
+    """The ``json`` violation for text that does not parse, with where it stopped.
+
+    ``single_line`` words the position as a column, for NDJSON lines reported by line number.
+    """
+    token = _NON_FINITE_TOKEN.match(exc.doc, max(exc.pos - 1, 0)) or _NON_FINITE_TOKEN.match(exc.doc, exc.pos)
+    # orjson stops after the sign of -Infinity; the token starts at the sign.
+    back = exc.pos - token.start() if token is not None else 0
+    where = f"at column {exc.pos - back + 1}" if single_line else f"at line {exc.lineno} column {exc.colno - back}"
+    if "not valid UTF-8" in exc.msg:
+        # orjson says "surrogates not allowed" for any bad byte; the cause people need is the encoding.
+        reason = "the text is not valid UTF-8 (JSON text must be UTF-8)"
+    elif "depth limit" in exc.msg:
+        reason = f"nested more than 1024 levels deep {where} (the parser's limit; no event nests that deep)"
+    elif token is not None:
+        reason = f"{token[0]} {where} is not a JSON number (JSON has no NaN or Infinity)"
+    else:
+        reason = f"{exc.msg} {where}"
+    return Violation("", "json", "a JSON document", "unparseable text", f"not valid JSON: {reason}")
+
+
+@functools.lru_cache(maxsize=4096)
+def cached_pointer(parts: tuple[PathPart, ...]) -> str:
+    return to_pointer(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def cached_lookup(event_type: str, parts: tuple[PathPart, ...]) -> Node | None:
+    return lookup(event_type, parts)
+
+
+@functools.lru_cache(maxsize=4096)  # a field missing from one event tends to be missing from the next
+def missing_violation(event_type: str, member: tuple[PathPart, ...]) -> Violation:
+    expected = _expected(event_type, list(member), None)
+    return Violation(
+        cached_pointer(member), "missing", expected, "missing", f"expected {expected}, but the field is missing"
+    )
+
+
+def unknown_violation(event_type: str, parts: list[PathPart], name: str, value: object) -> Violation:
+    owner = node_at(event_type, parts)
+    where = f"{owner.structure} " if owner is not None and owner.structure else ""
+    actual = describe_value(value)
+    return Violation(
+        cached_pointer((*parts, name)),
+        "unknown_field",
+        "no such field",
+        actual,
+        f"unknown field, not listed in the {where}spec (strict mode), got {actual}",
+    )
+
+
+def enum_violation(parts: list[PathPart], options: Iterable[object], value: object) -> Violation:
+    expected = " or ".join(json.dumps(o) for o in options)
+    actual = describe_value(value)
+    return Violation(cached_pointer(tuple(parts)), "enum", expected, actual, f"expected {expected}, got {actual}")
+
+
+def type_violation(
+    parts: list[PathPart], instance: object, types: list[str], event_type: str, allow_legacy_winners: bool
+) -> Violation:
+    pointer = cached_pointer(tuple(parts))
+    actual = describe_value(instance)
+    if not parts:
+        return Violation(
+            pointer,
+            "not_object",
+            f"{event_type} object",
+            actual,
+            f"expected a JSON object (a {event_type}), got {actual}",
+        )
+    if not allow_legacy_winners and isinstance(instance, (list, tuple)) and is_winner_item(event_type, parts):
+        return Violation(
+            pointer,
+            "legacy_tuple",
+            f"PayoutRecord object {CANONICAL_WINNER}",
+            actual,
+            f"legacy tuple form {LEGACY_WINNER}; the canonical winner shape is {CANONICAL_WINNER} "
+            "(use upgrade_legacy_winners() to convert, or allow_legacy_winners=True to accept it)",
+        )
+    expected = _expected(event_type, parts, types)
+    rule: Rule = "null" if instance is None else "type"
+    if rule == "null":
+        return Violation(pointer, "null", expected, actual, f"expected {expected}, got null (null is not allowed here)")
+    return Violation(pointer, "type", expected, actual, f"expected {expected}, got {actual}")
+
+
+def node_at(event_type: str, parts: list[PathPart]) -> Node | None:
+    if is_winner_item(event_type, parts[:2]) and parts[2:3] == [1]:
+        # Inside a legacy tuple's amount: the spec's CurrencyValue.
+        return cached_lookup("CurrencyValue", tuple(parts[3:]))
+    return cached_lookup(event_type, tuple(parts))
+
+
+def _expected(event_type: str, parts: list[PathPart], types: list[str] | None) -> str:
+    return expected_at(event_type, tuple(parts), tuple(types) if types is not None else None)
+
+
+@functools.lru_cache(maxsize=4096)
+def expected_at(event_type: str, parts: tuple[PathPart, ...], types: tuple[str, ...] | None) -> str:
+    node = node_at(event_type, list(parts))
+    if node is not None:
+        return node.describe()
+    return " or ".join(types) if types else "a value"
+
+
+def legacy_tuple_violation(parts: list[PathPart], instance: object, *, extra_item: bool) -> Violation:
+    """A legacy winner tuple of the wrong length: an item beyond the second, or too few."""
+    actual = describe_value(instance)
+    if extra_item:
+        expected = f"legacy winner tuple {LEGACY_WINNER} (2 items)"
+        message = f"expected {expected}, got an extra item: {actual}"
+    else:
+        expected = f"legacy winner tuple {LEGACY_WINNER}"
+        message = f"expected {expected}, got {actual}"
+    return Violation(cached_pointer(tuple(parts)), "type", expected, actual, message)
