@@ -29,7 +29,7 @@ _EXPORTS: dict[str, str] = {
     "UnknownEventTypeError": "._errors",
     "UnknownFieldError": "._errors",
     "ContractSourceError": "._errors",
-    "ContractChange": ".evolution._diff",
+    "ContractChange": ".evolution._change",
     "DiffReport": ".evolution._diff",
     "diff_contracts": ".evolution._diff",
     "asyncapi_document": ".export._asyncapi",
@@ -138,7 +138,8 @@ if TYPE_CHECKING:
         UnknownFieldError,
         UnknownTraitError,
     )
-    from pytest_thrillpots.evolution._diff import ContractChange, DiffReport, diff_contracts
+    from pytest_thrillpots.evolution._change import ContractChange
+    from pytest_thrillpots.evolution._diff import DiffReport, diff_contracts
     from pytest_thrillpots.export._asyncapi import asyncapi_document, asyncapi_yaml, export_schemas
     from pytest_thrillpots.factories import (
         FACTORIES,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_thrillpots import ContractChange, ContractSourceError, DiffReport, diff_contracts
-from pytest_thrillpots.evolution._diff import CHANGE_KINDS, MODES
+from pytest_thrillpots.evolution._change import CHANGE_KINDS, MODES
 
 B, F = "BACKWARD", "FORWARD"
 

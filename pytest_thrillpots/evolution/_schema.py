@@ -1,0 +1,189 @@
+"""Schema nodes as the comparison sees them: ``$ref`` followed, their types, and their words in a report."""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Final
+
+from pytest_thrillpots._errors import ContractSourceError
+from pytest_thrillpots.evolution._sources import ContractSet, json_type
+from pytest_thrillpots.spec._paths import ROOT_LABEL, to_human
+
+ALL_TYPES: Final = frozenset({"null", "boolean", "object", "array", "number", "string"})
+
+
+TYPE_ORDER: Final = ("string", "number", "integer", "boolean", "object", "array", "null")
+
+
+# One object each, so comparing "any value" with a recursive schema ends (the pairs are tracked by id).
+ANY_VALUE: Final[Mapping[str, Any]] = MappingProxyType({})
+
+
+NO_VALUE: Final[Mapping[str, Any]] = MappingProxyType({})
+
+
+class Marker(enum.Enum):
+    MAP_VALUES = "further keys"
+    DEFS = "$defs"
+
+
+Part = str | int | Marker
+
+
+@dataclass(frozen=True, eq=False)
+class SchemaNode:
+    """A schema with its ``$ref`` followed, and the document it sits in (for further ``$ref``)."""
+
+    contracts: ContractSet
+    doc: str
+    schema: Mapping[str, Any]
+    types: frozenset[str]
+    """The JSON types it accepts; empty for the ``false`` schema."""
+    name: str | None = None
+    """The structure's name when reached through a ``$ref`` to a whole schema file."""
+
+    def child(self, raw: Any) -> SchemaNode:
+        return schema_node(self.contracts, self.doc, raw)
+
+
+def schema_node(contracts: ContractSet, doc: str, raw: Any) -> SchemaNode:
+    name = None
+    for _ in range(64):
+        if not (isinstance(raw, dict) and "$ref" in raw):
+            break
+        ref = raw["$ref"]
+        constraints = {k: v for k, v in raw.items() if k != "$ref" and k not in ANNOTATIONS}
+        doc, target = contracts.resolve(ref, doc)
+        if isinstance(target, dict):
+            pointer = ref.partition("#")[2]
+            name = str(target.get("title") or pointer.rsplit("/", 1)[-1] or doc.rsplit("/", 1)[-1].split(".")[0])
+        raw = {**target, **constraints} if constraints and isinstance(target, dict) else target
+    else:
+        raise ContractSourceError(f"{contracts.label}: $ref chain in {doc} does not end")
+    if raw is True:
+        return SchemaNode(contracts, doc, ANY_VALUE, ALL_TYPES, name)
+    if raw is False:
+        return SchemaNode(contracts, doc, NO_VALUE, frozenset(), name)
+    if not isinstance(raw, dict):
+        raise ContractSourceError(f"{contracts.label}: {doc} holds {json.dumps(raw)} where a schema belongs")
+    return SchemaNode(contracts, doc, raw, schema_types(raw), name)
+
+
+def schema_types(schema: Mapping[str, Any]) -> frozenset[str]:
+    declared = schema.get("type")
+    if declared is not None:
+        return frozenset([declared] if isinstance(declared, str) else declared)
+    values = schema_enum(schema)
+    if values is not None:
+        return frozenset(json_type(v) for v in values)
+    return ALL_TYPES
+
+
+def schema_enum(schema: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    if "const" in schema:
+        return (schema["const"],)
+    values = schema.get("enum")
+    return tuple(values) if isinstance(values, list) else None
+
+
+def canonical_json(value: Any) -> str:
+    """JSON Schema's equality: 1 and 1.0 are the same value, true and 1 are not."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return json.dumps(value, sort_keys=True)
+
+
+def types_within(narrow: Iterable[str], wide: frozenset[str]) -> bool:
+    return all(t in wide or (t == "integer" and "number" in wide) for t in narrow)
+
+
+def type_words(types: Iterable[str]) -> str:
+    present = set(types)
+    if not present:
+        return "nothing"
+    if ALL_TYPES - {"null"} <= present:
+        return "any type"
+    return " or ".join(t for t in TYPE_ORDER if t in present)
+
+
+def describe_node(node: SchemaNode) -> str:
+    """The node's type in a few words: ``number or null``, ``PayoutRecord object``, ``array of strings``."""
+    values = schema_enum(node.schema)
+    if values is not None:
+        return " or ".join(json.dumps(v) for v in values)
+    if not node.types:
+        return "nothing"
+    words = []
+    for kind in TYPE_ORDER:
+        if kind == "null" or kind not in node.types:
+            continue
+        if kind == "object" and node.name:
+            words.append(f"{node.name} object")
+        elif kind == "array" and "items" in node.schema:
+            words.append(f"array of {plural_words(describe_node(node.child(node.schema['items'])))}")
+        else:
+            words.append(kind)
+    if ALL_TYPES - {"null"} <= node.types:
+        words = ["any value"]
+    text = " or ".join(words)
+    return f"{text} or null" if "null" in node.types and words != ["any value"] else text
+
+
+def plural_words(words: str) -> str:
+    if " or " in words or words in ("any value", "nothing"):
+        return f"({words}) values"
+    return words + "s"
+
+
+def render_parts(parts: tuple[Part, ...]) -> str:
+    """``("pots", "*", "id")`` -> ``pots[*].id``; further keys of a map as ``.*``; ``$defs/Name`` first."""
+    out = ""
+    if parts and parts[0] is Marker.DEFS:
+        out, parts = f"$defs/{parts[1]}", parts[2:]
+    for part in parts:
+        if part is Marker.MAP_VALUES:
+            out += ".*" if out else "*"
+        elif isinstance(part, int) or part == "*":
+            out += f"[{part}]"
+        else:
+            token = to_human([str(part)])
+            out += token if token.startswith("[") or not out else f".{token}"
+    return out or ROOT_LABEL
+
+
+def as_sentence(text: str) -> str:
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def further_keys(node: SchemaNode) -> SchemaNode | None:
+    """The schema of fields ``properties`` does not name: None when any value is allowed."""
+    extra = node.schema.get("additionalProperties", True)
+    if extra is True or extra == {}:
+        return None
+    further = node.child(extra)
+    return None if further.types == ALL_TYPES and not set(further.schema) - ANNOTATIONS else further
+
+
+def content_model(further: SchemaNode | None) -> str:
+    if further is None:
+        return "open"
+    return "closed" if not further.types else "map"
+
+
+def further_words(further: SchemaNode | None) -> str:
+    model = content_model(further)
+    if model == "open":
+        return "unknown fields ignored"
+    if model == "closed":
+        return "unknown fields rejected"
+    assert further is not None
+    return f"further keys hold {describe_node(further)}"
+
+
+ANNOTATIONS: Final = frozenset(
+    {"title", "description", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly"}
+)
