@@ -16,7 +16,7 @@ import orjson
 from pytest_thrillpots._errors import UnknownFieldError, did_you_mean, raised_at_the_call
 from pytest_thrillpots.coverage import _recorder as _coverage
 from pytest_thrillpots.spec import EVENT_TYPES, check_event_type, field_paths, resolve_field_path
-from pytest_thrillpots.spec._paths import PathPart, parse_human, to_human
+from pytest_thrillpots.spec._paths import PathPart, from_keyword, parse_human, to_human
 from pytest_thrillpots.validation._validate import validate
 from pytest_thrillpots.validation._violation import Violation
 
@@ -345,7 +345,7 @@ class SpecMatcher:
 
 def _keyword_path(name: str) -> str:
     """``community_winners__0__win_amount`` -> ``community_winners[0].win_amount``."""
-    return to_human([int(p) if p.isdigit() else p for p in name.split("__")])
+    return to_human(from_keyword(name))
 
 
 def _dig(value: object, parts: Sequence[PathPart]) -> object:

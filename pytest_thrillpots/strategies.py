@@ -21,8 +21,9 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess witho
 from pytest_thrillpots._errors import raised_at_the_call
 from pytest_thrillpots.factories import factory_for
 from pytest_thrillpots.factories._draft import Settings
-from pytest_thrillpots.factories._engine import build_with, check_override, override_parts
+from pytest_thrillpots.factories._engine import build_with, check_override
 from pytest_thrillpots.factories._provider import pools_for
+from pytest_thrillpots.spec._paths import from_keyword
 
 POOL_SEEDS = 8
 """How many seeds' pools (brands, players, jackpots) the strategies draw from; shrinks to the first."""
@@ -48,7 +49,7 @@ def events(event_type: str, **overrides: Any) -> st.SearchStrategy[dict[str, Any
     fixed: list[tuple[tuple[Any, ...], Any]] = []
     drawn: list[tuple[tuple[Any, ...], st.SearchStrategy[Any]]] = []
     for key, value in overrides.items():
-        parts = check_override(name, override_parts(key), key)
+        parts = check_override(name, from_keyword(key), key)
         (drawn if isinstance(value, st.SearchStrategy) else fixed).append((parts, value))
 
     @st.composite

@@ -140,10 +140,10 @@ def _parse_set(text: str) -> tuple[str, tuple[PathPart, ...], Any]:
     path, sep, raw = text.partition("=")
     if not sep or not path:
         raise UsageError(f"--set {text}: write it as PATH=JSON, e.g. jackpot_currency='\"GBP\"' or seed=7")
-    from pytest_thrillpots.factories._engine import override_parts
+    from pytest_thrillpots.spec._paths import from_keyword
 
     try:
-        parts = override_parts(path) if "__" in path else tuple(parse_human(path))
+        parts = from_keyword(path) if "__" in path else tuple(parse_human(path))
     except ValueError as exc:
         raise UsageError(f"--set {text}: {exc}") from None
     try:
@@ -170,7 +170,8 @@ def _plans(
     sets: list[tuple[str, tuple[PathPart, ...], Any]],
 ) -> list[_Plan]:
     from pytest_thrillpots.factories import factory_for
-    from pytest_thrillpots.factories._engine import check_override, override_spelling
+    from pytest_thrillpots.factories._engine import check_override
+    from pytest_thrillpots.spec._paths import to_keyword
 
     plans = []
     used_traits: set[str] = set()
@@ -194,7 +195,7 @@ def _plans(
                     raise UsageError(f"--set {text}: {exc}") from None
                 continue
             used_sets[text] = ""
-            overrides[override_spelling(parts)] = value
+            overrides[to_keyword(parts)] = value
         plans.append(_Plan(name, factory, overrides))
     _check_all_used(names, traits, used_traits, used_sets)
     return plans

@@ -28,7 +28,7 @@ from pytest_thrillpots.factories._producers import (
 )
 from pytest_thrillpots.factories._provider import Pools, pick, pools_for, token
 from pytest_thrillpots.spec import Node, field_paths, first_unknown_part, lookup, spec
-from pytest_thrillpots.spec._paths import PathPart, to_human
+from pytest_thrillpots.spec._paths import PathPart, from_keyword, parse_human, to_human, to_keyword
 
 Plan = tuple[tuple[str, Maker], ...]
 
@@ -158,19 +158,10 @@ def _bound(name: str, values: Iterable[Override]) -> dict[str, Any]:
 # --- Overrides -----------------------------------------------------------------------------
 
 
-def override_parts(key: str) -> tuple[PathPart, ...]:
-    """``community_winners__0__win_amount`` -> ``("community_winners", 0, "win_amount")``."""
-    return tuple(int(p) if p.isdigit() else p for p in key.split("__"))
-
-
-def override_spelling(parts: Sequence[PathPart]) -> str:
-    return "__".join(str(p) for p in parts)
-
-
 @functools.cache
 def override_names(name: str) -> tuple[str, ...]:
     """Every field of ``name`` as an override keyword (array items as ``__0__``)."""
-    return tuple(path.replace("[*].", "__0__").replace("[*]", "__0").replace(".", "__") for path in field_paths(name))
+    return tuple(to_keyword([0 if p == "*" else p for p in parse_human(path)]) for path in field_paths(name))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -184,7 +175,7 @@ def check_override(name: str, parts: tuple[PathPart, ...], spelling: str) -> tup
 
 def _unknown_field_message(name: str, parts: Sequence[PathPart], depth: int, spelling: str) -> str:
     known = override_names(name)
-    shape = override_spelling([0 if isinstance(p, int) else p for p in parts])
+    shape = to_keyword([0 if isinstance(p, int) else p for p in parts])
     matches = close_matches(shape, known)
     where = to_human(parts[: depth + 1])
     hint = f" Did you mean {' or '.join(repr(m) for m in matches)}?" if matches else ""
@@ -199,7 +190,7 @@ def _unknown_field_message(name: str, parts: Sequence[PathPart], depth: int, spe
 
 def parse_overrides(name: str, overrides: Mapping[str, Any]) -> tuple[Override, ...]:
     """Keyword overrides as (path, value) pairs, checked against the spec; outer paths first."""
-    pairs = [(check_override(name, override_parts(key), key), value) for key, value in overrides.items()]
+    pairs = [(check_override(name, from_keyword(key), key), value) for key, value in overrides.items()]
     # A whole object first, then fields inside it: metadata={...}, metadata__round_id="r-1".
     pairs.sort(key=lambda pair: len(pair[0]))
     return tuple(pairs)
@@ -216,7 +207,7 @@ def _set(event: dict[str, Any], name: str, parts: Sequence[PathPart], value: Any
                 target.append(_new_item(name, parts[:depth], node, ctx, len(target)))
         elif not isinstance(target, dict) or isinstance(part, int):
             raise ThrillpotsError(
-                f"cannot set {override_spelling(parts)}: {to_human(parts[:depth]) or name} is "
+                f"cannot set {to_keyword(parts)}: {to_human(parts[:depth]) or name} is "
                 f"{type(target).__name__}, not {'an array' if isinstance(part, int) else 'an object'} "
                 "(an earlier override replaced it)"
             )

@@ -18,7 +18,7 @@ import orjson
 from pytest_thrillpots._errors import InvalidEventError
 from pytest_thrillpots.coverage._recorder import paused
 from pytest_thrillpots.spec import Node, check_event_type, raw_schemas, spec
-from pytest_thrillpots.spec._paths import PathPart, to_human, to_pointer
+from pytest_thrillpots.spec._paths import PathPart, human_from_pointer, to_pointer
 from pytest_thrillpots.validation._validate import validate
 from pytest_thrillpots.validation._violation import Rule, Violation
 
@@ -47,7 +47,7 @@ class ExpectedViolation:
     @property
     def field(self) -> str:
         """The path as people read it: ``community_winners[0].win_amount``."""
-        return to_human([int(p) if p.isdigit() else p for p in self.path[1:].split("/")] if self.path else [])
+        return human_from_pointer(self.path)
 
     def found_in(self, violations: Sequence[Violation]) -> bool:
         """Whether ``violations`` (from ``validate``) include this one, by path and rule."""

@@ -27,7 +27,7 @@ from typing import Any, Final, TypeGuard, cast
 
 from pytest_thrillpots._errors import PactDefinitionError, UnknownFieldError
 from pytest_thrillpots.spec import Node, check_event_type, resolve_field_path, spec
-from pytest_thrillpots.spec._paths import PathPart, to_human, to_pointer
+from pytest_thrillpots.spec._paths import PathPart, from_keyword, to_human, to_keyword, to_pointer
 
 CONTENT_TYPE: Final = "application/json"
 EVENT_TYPE_METADATA: Final = "event_type"
@@ -130,7 +130,7 @@ def _is_state_pair(value: object) -> TypeGuard[StatePair]:
 
 def keyword_path(name: str) -> list[PathPart]:
     """A pin's keyword (``currency_multipliers__base_currency``) as path parts."""
-    return [int(p) if p.isdigit() else p for p in name.split("__")]
+    return list(from_keyword(name))
 
 
 def _shape(parts: Iterable[PathPart]) -> tuple[str, ...]:
@@ -188,7 +188,7 @@ def selection_for(event_type: str, fields: Iterable[str] | None, pins: Iterable[
                 raise PactDefinitionError(
                     f"{path!r} is inside {whole!r}, which the spec leaves free-form (any object): a pact has no type "
                     f"to match it by. Read {whole!r} whole (fields=[..., {whole!r}]), or pin the value the consumer "
-                    f"needs ({'__'.join(map(str, parts))}=...)"
+                    f"needs ({to_keyword(parts)}=...)"
                 )
             _select(selection, _shape(parts))
     for pin in pins:
@@ -285,7 +285,7 @@ class _Builder:
             if name not in example:
                 raise PactDefinitionError(
                     f"the example {self.event_type} has no {to_human([*path, name])!r} to show the consumer: "
-                    f"pin a value for it ({'__'.join([*path, name])}=...)"
+                    f"pin a value for it ({to_keyword([*path, name])}=...)"
                 )
             body[name] = self.build(child, example[name], sub, (*path, name))
         return body
@@ -397,7 +397,7 @@ def derive(
         if owner is not None and indexes:
             raise PactDefinitionError(
                 f"cannot pin {name}=...: inside the free-form {to_human(list(owner))!r} the spec has no arrays to "
-                f"match item by item; pin the whole array ({'__'.join(map(str, parts[: indexes[0]]))}=[...])"
+                f"match item by item; pin the whole array ({to_keyword(parts[: indexes[0]])}=[...])"
             )
         pin_shapes[_shape(parts)] = name
         pin_pointers[to_pointer(parts)] = name

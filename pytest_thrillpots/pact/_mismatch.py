@@ -15,7 +15,7 @@ from pytest_thrillpots._assertions import _ABSENT, _dig, render_value, violation
 from pytest_thrillpots._errors import PactVerificationError
 from pytest_thrillpots.pact._server import SentKey, SentMessage
 from pytest_thrillpots.spec import EVENT_TYPES, lookup
-from pytest_thrillpots.spec._paths import PathPart, parse_human, to_human, to_pointer
+from pytest_thrillpots.spec._paths import PathPart, parse_human, pointer_index_parts, to_human, to_pointer
 from pytest_thrillpots.validation._violation import Rule, Violation, describe_value
 
 
@@ -88,7 +88,9 @@ def _mismatch_lines(mismatch: Mapping[str, Any], record: SentMessage) -> list[st
             )
         else:
             other.append(f"  {text}")
-    violations.sort(key=lambda v: [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in v.path.split("/")])
+    violations.sort(
+        key=lambda v: [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in pointer_index_parts(v.path)]
+    )
     return [*violation_lines(violations), *other]
 
 

@@ -1,4 +1,9 @@
-"""Field paths: JSON Pointers (RFC 6901) inside, `pots[0].current_value` for people."""
+"""Field paths, the one codec for each spelling.
+
+JSON Pointers (RFC 6901) inside, ``pots[0].current_value`` for people, and ``pots__0__current_value``
+where a path is a Python keyword (factory overrides, pins). An array index is a part of ASCII
+digits only: ``"¹"`` is a key, never an index.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,11 @@ _HUMAN_TOKEN = re.compile(r"""\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+|\*)\]|\[("(?:[^
 ROOT_LABEL = "<event>"
 
 
+def as_part(text: str) -> PathPart:
+    """A path segment as a part: ASCII digits are an index, anything else a key."""
+    return int(text) if text.isascii() and text.isdigit() else text
+
+
 def to_pointer(parts: Sequence[PathPart]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
@@ -23,6 +33,21 @@ def pointer_parts(pointer: str) -> list[str]:
     if not pointer.startswith("/"):
         raise ValueError(f"{pointer!r} is not a JSON Pointer: it must be empty or start with '/'")
     return [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
+
+
+def pointer_index_parts(pointer: str) -> list[PathPart]:
+    """``/pots/0/current_value`` -> ``["pots", 0, "current_value"]``: unescaped, indexes as ints."""
+    return [as_part(p) for p in pointer_parts(pointer)]
+
+
+def from_keyword(name: str) -> tuple[PathPart, ...]:
+    """``community_winners__0__win_amount`` -> ``("community_winners", 0, "win_amount")``."""
+    return tuple(as_part(p) for p in name.split("__"))
+
+
+def to_keyword(parts: Sequence[PathPart]) -> str:
+    """``("community_winners", 0, "win_amount")`` -> ``community_winners__0__win_amount``."""
+    return "__".join(str(p) for p in parts)
 
 
 def to_human(parts: Sequence[PathPart]) -> str:
@@ -40,7 +65,7 @@ def to_human(parts: Sequence[PathPart]) -> str:
 
 
 def human_from_pointer(pointer: str) -> str:
-    return to_human([int(p) if p.isdigit() else p for p in pointer_parts(pointer)])
+    return to_human(pointer_index_parts(pointer))
 
 
 def parse_human(path: str) -> list[PathPart]:
@@ -49,7 +74,7 @@ def parse_human(path: str) -> list[PathPart]:
     Accepts the forms `to_human` writes, and JSON Pointers as they are.
     """
     if path.startswith("/") or path == "":
-        return [int(p) if p.isdigit() else p for p in pointer_parts(path)]
+        return pointer_index_parts(path)
     parts: list[PathPart] = []
     pos = 0
     while pos < len(path):
