@@ -18,12 +18,10 @@ from pytest_thrillpots.spec import (
     EVENT_TYPES,
     SCHEMA_SUFFIX,
     STRUCTURE_TYPES,
-    Node,
     raw_schemas,
     schema_dir,
-    spec,
 )
-from pytest_thrillpots.spec._paths import PathPart, to_human
+from pytest_thrillpots.spec._paths import to_human
 
 ASYNCAPI_VERSION: Final = "3.0.0"
 SCHEMA_FORMAT: Final = "application/schema+json;version=draft-2020-12"
@@ -119,32 +117,10 @@ def _examples(name: str) -> list[dict[str, Any]]:
 
 def _branches(name: str, event: dict[str, Any]) -> str:
     """Which branches of the schema an example takes: its nulls, enum values, booleans and empty arrays."""
+    from pytest_thrillpots.factories._branches import observed
+
     facts: dict[str, list[str]] = {}
-    _collect(spec(name), event, (), facts)
+    for parts, option in observed(name, event):
+        if option != "non-empty":
+            facts.setdefault(to_human(parts), []).append("set" if option == "value" else option)
     return ", ".join(f"{path} {' and '.join(values)}" for path, values in facts.items()) or f"a typical {name}"
-
-
-def _collect(node: Node, value: Any, parts: tuple[PathPart, ...], facts: dict[str, list[str]]) -> None:
-    def note(fact: str) -> None:
-        seen = facts.setdefault(to_human(parts), [])
-        if fact not in seen:
-            seen.append(fact)
-
-    if value is None:
-        if node.nullable:
-            note("null")
-        return
-    if node.nullable:
-        note("set")
-    if node.enum is not None or node.kind == "boolean":
-        note(json.dumps(value))
-    if node.kind == "array" and isinstance(value, list):
-        if not value:
-            note("empty")
-        for item in value:
-            if node.items is not None:
-                _collect(node.items, item, (*parts, "*"), facts)
-    elif node.kind == "object" and isinstance(value, dict):
-        for field, child in node.fields.items():
-            if field in value:
-                _collect(child, value[field], (*parts, field), facts)

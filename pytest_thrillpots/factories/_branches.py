@@ -1,4 +1,6 @@
-"""``coverage()``: a few events that together take every branch the spec allows.
+"""The branch walk: which branches of the spec an event takes, and a few events that take them all.
+
+Behind ``Factory.coverage()`` and the AsyncAPI examples' summaries.
 
 The branches are read from the spec (each nullable field null and set, each enum value, each
 boolean both ways, each array empty and non-empty); events are built until every branch has
@@ -36,26 +38,26 @@ def branches(name: str) -> list[tuple[Path, tuple[str, ...]]]:
     return found
 
 
-def observed(name: str, event: Any) -> set[Branch]:
-    """The branches ``event`` takes."""
-    seen: set[Branch] = set()
+def observed(name: str, event: Any) -> list[Branch]:
+    """The branches ``event`` takes, in the spec's order (each field's own before its children's)."""
+    seen: dict[Branch, None] = {}
     node = spec(name)
     if isinstance(event, dict):
         for field, child in node.fields.items():
             if field in event:
                 _observe(child, event[field], (field,), seen)
-    return seen
+    return list(seen)
 
 
-def _observe(node: Node, value: Any, parts: Path, seen: set[Branch]) -> None:
+def _observe(node: Node, value: Any, parts: Path, seen: dict[Branch, None]) -> None:
     if node.nullable:
-        seen.add((parts, "null" if value is None else "value"))
+        seen[(parts, "null" if value is None else "value")] = None
     if value is None:
         return
     if node.enum is not None or node.kind == "boolean":
-        seen.add((parts, json.dumps(value)))
+        seen[(parts, json.dumps(value))] = None
     if node.kind == "array" and isinstance(value, list):
-        seen.add((parts, "non-empty" if value else "empty"))
+        seen[(parts, "non-empty" if value else "empty")] = None
         if node.items is not None:
             for item in value:
                 _observe(node.items, item, (*parts, "*"), seen)
@@ -93,7 +95,7 @@ def _cut_off(parts: Path, chosen: dict[Path, str]) -> bool:
     return any(chosen.get(parts[:depth]) in ("empty", "null") for depth in range(1, len(parts)))
 
 
-def coverage(name: str, seed: int) -> list[dict[str, Any]]:
+def branch_events(name: str, seed: int) -> list[dict[str, Any]]:
     """Events of ``name`` from ``seed`` that together take every branch of ``branches(name)``."""
     dims = branches(name)
     remaining = {(parts, option) for parts, options in dims for option in options}
@@ -106,7 +108,7 @@ def coverage(name: str, seed: int) -> list[dict[str, Any]]:
             if todo and not _cut_off(parts, chosen):
                 chosen[parts] = todo[0]
         event = build(name, stream, _settings(chosen))
-        seen = observed(name, event)
+        seen = set(observed(name, event))
         if events and not seen & remaining:  # pragma: no cover - a producer ignoring its settings
             missing = ", ".join(f"{'.'.join(map(str, p))}={o}" for p, o in sorted(remaining, key=str))
             raise RuntimeError(f"{name} coverage cannot reach: {missing}")

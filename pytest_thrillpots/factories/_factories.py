@@ -138,10 +138,10 @@ class BoundFactory:
 
     def coverage(self) -> list[dict[str, Any]]:
         """Events that together take every branch of the spec (see ``Factory.coverage``)."""
-        from pytest_thrillpots.factories._branches import coverage
+        from pytest_thrillpots.factories._branches import branch_events
 
         stream = self._stream
-        return coverage(self.name, stream.seed if isinstance(stream, Stream) else COVERAGE_SEED)
+        return branch_events(self.name, stream.seed if isinstance(stream, Stream) else COVERAGE_SEED)
 
     def __repr__(self) -> str:
         traits = "".join(f".trait({t!r})" for t in self.trait_names)
