@@ -5,55 +5,19 @@ deepdiff is imported only when two events differ, so passing tests never pay for
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import orjson
 
 from pytest_thrillpots._errors import UnknownFieldError, did_you_mean, raised_at_the_call
+from pytest_thrillpots._render import Occurrences, difference_lines, violation_lines
 from pytest_thrillpots.coverage import _recorder as _coverage
-from pytest_thrillpots.spec import EVENT_TYPES, check_event_type, field_paths, resolve_field_path
-from pytest_thrillpots.spec._paths import PathPart, from_keyword, parse_human, to_human
+from pytest_thrillpots.spec import EVENT_TYPES, check_event_type, field_paths, first_unknown_part, resolve_field_path
+from pytest_thrillpots.spec._paths import ABSENT, PathPart, from_keyword, parse_human, to_human, value_at
 from pytest_thrillpots.validation._validate import validate
 from pytest_thrillpots.validation._violation import Violation
-
-MAX_DIFFERENCES = 20
-"""How many differences a report shows before it says how many more there are."""
-MAX_VALUE_WIDTH = 80
-
-
-def render_value(value: object) -> str:
-    """A JSON value on one line, cut to a readable width."""
-    if value is _ABSENT:
-        return "(absent)"
-    if isinstance(value, _Occurrences):
-        return f"{render_value(value.item)} ({value.count} {'time' if value.count == 1 else 'times'})"
-    try:
-        text = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-    except TypeError:
-        text = repr(value)
-    if len(text) > MAX_VALUE_WIDTH:
-        text = f"{text[: MAX_VALUE_WIDTH - 1]}… ({len(text)} characters)"
-    return text
-
-
-class _Absent:
-    def __repr__(self) -> str:
-        return "(absent)"
-
-
-_ABSENT: Any = _Absent()
-
-
-@dataclass(frozen=True)
-class _Occurrences:
-    """How often an array holds an item, for arrays compared as multisets."""
-
-    item: object
-    count: int
 
 
 def json_equal(a: object, b: object) -> bool:
@@ -70,38 +34,6 @@ def json_equal(a: object, b: object) -> bool:
         # A matcher object on the expected side (pytest.approx, dirty-equals...) decides.
         return bool(b == a)
     return bool(a == b)
-
-
-def _colour(enabled: bool) -> tuple[str, str, str]:
-    if not enabled or os.environ.get("NO_COLOR"):
-        return "", "", ""
-    return "\x1b[31m", "\x1b[32m", "\x1b[0m"
-
-
-def difference_lines(
-    differences: Sequence[tuple[list[PathPart], object, object]], *, colour: bool = False
-) -> list[str]:
-    """``path`` then ``- expected`` / ``+ actual`` for each difference, trimmed to a readable length."""
-    red, green, reset = _colour(colour)
-    lines: list[str] = []
-    for parts, expected, actual in differences[:MAX_DIFFERENCES]:
-        lines.append(f"  {to_human(parts)}")
-        lines.append(f"    {red}- expected: {render_value(expected)}{reset}")
-        lines.append(f"    {green}+ actual:   {render_value(actual)}{reset}")
-    hidden = len(differences) - MAX_DIFFERENCES
-    if hidden > 0:
-        lines.append(f"  ... and {hidden} more difference{'s' if hidden != 1 else ''}")
-    return lines
-
-
-def violation_lines(violations: Sequence[Violation]) -> list[str]:
-    lines = []
-    for v in violations[:MAX_DIFFERENCES]:
-        lines.append(f"  {v}")
-    hidden = len(violations) - MAX_DIFFERENCES
-    if hidden > 0:
-        lines.append(f"  ... and {hidden} more violation{'s' if hidden != 1 else ''}")
-    return lines
 
 
 @raised_at_the_call
@@ -128,16 +60,10 @@ def _ignore_patterns(ignore: Iterable[str]) -> list[str]:
         except ValueError as exc:
             raise UnknownFieldError(str(exc)) from None
         wildcard = [p if isinstance(p, int) else "*" if p == "*" else p for p in parts]
-        shape = to_human(["*" if isinstance(p, int) else p for p in wildcard])
-        free_form = any(shape.startswith(f"{k}.") or shape.startswith(f"{k}[") for k in ("metadata",))
-        # An array's items (`pots[0]`, `pots[*]`) are as ignorable as the array itself.
-        item_of_array = shape.endswith("[*]") and shape[:-3] in known
-        if (
-            shape not in known
-            and not free_form
-            and not item_of_array
-            and not shape.startswith("currency_multipliers.multipliers.")
-        ):
+        # The spec model decides, so free-form objects (metadata), open maps (multipliers) and array
+        # items (`pots[0]`, `pots[*]`) are as ignorable as the fields they sit in.
+        if all(first_unknown_part(event_type, parts) is not None for event_type in EVENT_TYPES):
+            shape = to_human(["*" if isinstance(p, int) else p for p in wildcard])
             raise UnknownFieldError(
                 f"ignore={path!r} names no field of any ThrillPots event." + did_you_mean(shape, known)
             )
@@ -174,16 +100,16 @@ def event_differences(
             repetition = level.additional.get("repetition")
             if repetition:
                 item = _as_given(old)
-                old = _Occurrences(item, repetition["old_repeat"])
-                new = _Occurrences(item, repetition["new_repeat"])
+                old = Occurrences(item, repetition["old_repeat"])
+                new = Occurrences(item, repetition["new_repeat"])
             elif not isinstance(old, NotPresent) and not isinstance(new, NotPresent) and json_equal(new, old):
                 # Equal as JSON means it: 42 and 42.0, or a matcher such as pytest.approx on one side.
                 continue
             found.append(
                 (
                     list(level.path(output_format="list")),
-                    _ABSENT if isinstance(old, NotPresent) else _as_given(old),
-                    _ABSENT if isinstance(new, NotPresent) else _as_given(new),
+                    ABSENT if isinstance(old, NotPresent) else _as_given(old),
+                    ABSENT if isinstance(new, NotPresent) else _as_given(new),
                 )
             )
     found.sort(key=lambda item: [(0, p) if isinstance(p, int) else (1, p) for p in item[0]])
@@ -272,7 +198,7 @@ class SpecMatcher:
         self.expected_fields = expected_fields
         self.strict = strict
         self._paths = {name: resolve_field_path(event_type, _keyword_path(name)) for name in expected_fields}
-        self._matched: object = _ABSENT
+        self._matched: object = ABSENT
 
     def violations(self, other: object) -> list[Violation]:
         return validate(other, self.event_type, strict=self.strict)
@@ -284,15 +210,15 @@ class SpecMatcher:
             try:
                 return orjson.loads(other)
             except orjson.JSONDecodeError:
-                return _ABSENT
+                return ABSENT
         return other
 
     def field_differences(self, other: object) -> list[tuple[list[PathPart], object, object]]:
         out: list[tuple[list[PathPart], object, object]] = []
         for name, want in self.expected_fields.items():
             parts = self._paths[name]
-            got = _dig(other, parts)
-            if got is _ABSENT or not json_equal(got, want):
+            got = value_at(other, parts)
+            if got is ABSENT or not json_equal(got, want):
                 out.append((parts, want, got))
         return out
 
@@ -303,7 +229,7 @@ class SpecMatcher:
             _coverage.RECORDER.match(self.event_type, self._paths.values())
         payload = self._payload(other)
         if not isinstance(payload, Mapping) or self.violations(payload) or self.field_differences(payload):
-            self._matched = _ABSENT
+            self._matched = ABSENT
             return False
         self._matched = other
         return True
@@ -314,7 +240,7 @@ class SpecMatcher:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        if self._matched is not _ABSENT:
+        if self._matched is not ABSENT:
             return repr(self._matched)
         args = "".join(f", {k}={v!r}" for k, v in self.expected_fields.items())
         strict = ", strict=True" if self.strict else ""
@@ -325,7 +251,7 @@ class SpecMatcher:
         lines = [f"payload does not match {self!r}"]
         payload = self._payload(other)
         if not isinstance(payload, Mapping):
-            if payload is _ABSENT:  # JSON text that does not parse: say where
+            if payload is ABSENT:  # JSON text that does not parse: say where
                 lines.append("spec violations:")
                 lines.extend(violation_lines(self.violations(other)))
             else:
@@ -346,18 +272,6 @@ class SpecMatcher:
 def _keyword_path(name: str) -> str:
     """``community_winners__0__win_amount`` -> ``community_winners[0].win_amount``."""
     return to_human(from_keyword(name))
-
-
-def _dig(value: object, parts: Sequence[PathPart]) -> object:
-    for part in parts:
-        # Two branches, not one `or`: each narrows `part` to the index type its container takes.
-        if isinstance(value, Mapping) and isinstance(part, str) and part in value:  # noqa: SIM114
-            value = value[part]
-        elif isinstance(value, list) and isinstance(part, int) and -len(value) <= part < len(value):
-            value = value[part]
-        else:
-            return _ABSENT
-    return value
 
 
 @raised_at_the_call

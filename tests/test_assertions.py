@@ -21,14 +21,8 @@ from pytest_thrillpots import (
     assert_valid,
     matches_spec,
 )
-from pytest_thrillpots._assertions import (
-    MAX_DIFFERENCES,
-    difference_lines,
-    event_differences,
-    json_equal,
-    render_value,
-    violation_lines,
-)
+from pytest_thrillpots._assertions import event_differences, json_equal
+from pytest_thrillpots._render import MAX_DIFFERENCES, difference_lines, render_value, violation_lines
 from pytest_thrillpots.validation._violation import Violation
 
 

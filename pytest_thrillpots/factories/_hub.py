@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pytest_thrillpots._assertions import violation_lines
 from pytest_thrillpots._errors import InvalidEventError, did_you_mean
+from pytest_thrillpots._render import violation_lines
 from pytest_thrillpots.coverage._recorder import paused
 from pytest_thrillpots.factories._factories import BoundFactory, factory_for
 from pytest_thrillpots.spec import EVENT_TYPES

@@ -350,7 +350,7 @@ def example_event(event_type: str, seed: int, pins: Mapping[str, Any]) -> dict[s
 
 def _check_pins(event_type: str, example: Mapping[str, Any], pin_pointers: Mapping[str, str]) -> None:
     """A pinned value the spec forbids is a contract no conforming producer can honour: refuse it now."""
-    from pytest_thrillpots._assertions import violation_lines
+    from pytest_thrillpots._render import violation_lines
     from pytest_thrillpots.validation._validate import _explain, _validator
 
     validator = _validator(event_type, False, False)

@@ -11,11 +11,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pytest_thrillpots._assertions import _ABSENT, _dig, render_value, violation_lines
 from pytest_thrillpots._errors import PactVerificationError
+from pytest_thrillpots._render import render_value, violation_lines
 from pytest_thrillpots.pact._server import SentKey, SentMessage
 from pytest_thrillpots.spec import EVENT_TYPES, lookup
-from pytest_thrillpots.spec._paths import PathPart, parse_human, pointer_index_parts, to_human, to_pointer
+from pytest_thrillpots.spec._paths import (
+    ABSENT,
+    PathPart,
+    parse_human,
+    pointer_index_parts,
+    to_human,
+    to_pointer,
+    value_at,
+)
 from pytest_thrillpots.validation._violation import Rule, Violation, describe_value
 
 
@@ -131,8 +139,8 @@ def _body_violations(item: Mapping[str, Any], record: SentMessage) -> list[Viola
                 )
             )
         return out
-    actual = _dig(record.payload, parts)
-    if actual is _ABSENT:
+    actual = value_at(record.payload, parts)
+    if actual is ABSENT:
         return None
     shown = describe_value(actual)
     if "to be equal to" in text:

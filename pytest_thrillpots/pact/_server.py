@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any, Final
 
-from pytest_thrillpots._assertions import render_value
+from pytest_thrillpots._render import render_value
 from pytest_thrillpots.pact._interactions import CONTENT_TYPE, EVENT_TYPE_METADATA
 from pytest_thrillpots.pact._sources import Routes, legacy_description
 

@@ -8,7 +8,8 @@ digits only: ``"¹"`` is a key, never an index.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 PathPart = str | int
 
@@ -93,3 +94,25 @@ def parse_human(path: str) -> list[PathPart]:
             parts.append(quoted[1:-1].replace('\\"', '"').replace("\\\\", "\\"))
         pos = match.end()
     return parts
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "(absent)"
+
+
+ABSENT: Any = _Absent()
+"""What ``value_at`` finds where a payload has nothing."""
+
+
+def value_at(value: object, parts: Sequence[PathPart]) -> object:
+    """The value at ``parts`` inside ``value``, or ``ABSENT``."""
+    for part in parts:
+        # Two branches, not one `or`: each narrows `part` to the index type its container takes.
+        if isinstance(value, Mapping) and isinstance(part, str) and part in value:  # noqa: SIM114
+            value = value[part]
+        elif isinstance(value, (list, tuple)) and isinstance(part, int) and 0 <= part < len(value):
+            value = value[part]
+        else:
+            return ABSENT
+    return value

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jsonschema_rs
 import orjson
@@ -25,7 +25,7 @@ from pytest_thrillpots.spec import (
     check_event_type,
     raw_schemas,
 )
-from pytest_thrillpots.spec._paths import PathPart
+from pytest_thrillpots.spec._paths import ABSENT, PathPart, value_at
 from pytest_thrillpots.validation._fastpath import MAP_KEY, Found, Relaxation, fast_check, locate, relaxed_reader
 from pytest_thrillpots.validation._legacy import allow_legacy
 from pytest_thrillpots.validation._violation import (
@@ -39,9 +39,6 @@ from pytest_thrillpots.validation._violation import (
     unknown_violation,
     wrong_value,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def _strict(schema: Any) -> Any:
@@ -229,7 +226,8 @@ def _map_error(error: Any, payload: object, event_type: str, allow_legacy_winner
         yield missing_violation(event_type, (*parts, kind.property))
         return
     # The value from the payload itself, not the engine's copy: cheaper, and the engine shows NaN as null.
-    instance = _value_at(payload, parts)
+    found = value_at(payload, parts)
+    instance = None if found is ABSENT else found
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
         for name in kind.unexpected:
             yield unknown_violation(
@@ -245,18 +243,6 @@ def _map_error(error: Any, payload: object, event_type: str, allow_legacy_winner
     else:
         # Only the legacy tuple's own length constraint gets here.
         yield legacy_tuple_violation(parts, instance, extra_item=False)
-
-
-def _value_at(payload: object, parts: list[PathPart]) -> object:
-    value = payload
-    for part in parts:
-        if isinstance(value, Mapping):
-            value = value.get(part)
-        elif isinstance(value, (list, tuple)) and isinstance(part, int) and part < len(value):
-            value = value[part]
-        else:
-            return None
-    return value
 
 
 __all__ = ["validate"]
