@@ -65,7 +65,7 @@ _EXPORTS: dict[str, str] = {
     "Mutation": ".factories",
     "ExpectedViolation": ".factories",
     "ThrillpotsHub": ".factories._hub",
-    "ThrillpotsMarker": ".plugin._factories",
+    "ThrillpotsMarker": ".plugin._marker",
 }
 
 __all__ = [
@@ -164,7 +164,7 @@ if TYPE_CHECKING:
     )
     from pytest_thrillpots.factories._hub import ThrillpotsHub
     from pytest_thrillpots.pact import ConsumerPact, PactBroker, PublishResults, VerificationResult, verify_pacts
-    from pytest_thrillpots.plugin._factories import ThrillpotsMarker
+    from pytest_thrillpots.plugin._marker import ThrillpotsMarker
     from pytest_thrillpots.spec import EVENT_TYPES, STRUCTURE_TYPES, identify
     from pytest_thrillpots.validation._legacy import upgrade_legacy_winners
     from pytest_thrillpots.validation._semantic import SEMANTIC_RULES

@@ -22,8 +22,8 @@ from typing import Any
 from pytest_thrillpots._errors import did_you_mean
 from pytest_thrillpots.evolution._change import BACKWARD, FORWARD, MODES, ContractChange, Mode
 from pytest_thrillpots.evolution._compare import Comparer
+from pytest_thrillpots.evolution._contracts import ContractSource, load_contracts
 from pytest_thrillpots.evolution._schema import schema_node
-from pytest_thrillpots.evolution._sources import ContractSource, load_contracts
 
 
 @dataclass(frozen=True)

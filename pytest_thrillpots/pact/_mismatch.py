@@ -24,7 +24,7 @@ from pytest_thrillpots.spec._paths import (
     to_pointer,
     value_at,
 )
-from pytest_thrillpots.validation._violation import Rule, Violation, describe_value
+from pytest_thrillpots.validation._violation import Rule, Violation, describe_value, missing_violation
 
 
 def report(
@@ -126,18 +126,7 @@ def _body_violations(item: Mapping[str, Any], record: SentMessage) -> list[Viola
         names = [n.strip() for n in text.split(":", 1)[1].split(",") if n.strip()]
         out = []
         for name in names:
-            member = [*parts, name]
-            node = lookup(event_type, member)
-            expected = node.describe() if node is not None else "a value"
-            out.append(
-                Violation(
-                    to_pointer(member),
-                    "missing",
-                    expected,
-                    "missing",
-                    f"required field {name!r} is missing (expected {expected})",
-                )
-            )
+            out.append(missing_violation(event_type, (*parts, name)))
         return out
     actual = value_at(record.payload, parts)
     if actual is ABSENT:

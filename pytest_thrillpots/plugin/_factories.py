@@ -9,54 +9,22 @@ when other tests are added, reordered or spread over pytest-xdist workers.
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
 from pytest_thrillpots import _seed
+from pytest_thrillpots.plugin._marker import MARKER_HELP, marker_options
+from pytest_thrillpots.plugin._xdist import from_controller, to_workers
 
 if TYPE_CHECKING:
     from pytest_thrillpots.factories._hub import ThrillpotsHub
 
 SEED_OPTION = "--thrillpots-seed"
-MARKER = "thrillpots"
 WORKER_INPUT_KEY = "thrillpots_seed"
 
 _BASE_SEED = pytest.StashKey[int]()
 _TEST_SEED = pytest.StashKey[int]()
-
-
-@dataclass(frozen=True, kw_only=True)
-class ThrillpotsMarker:
-    """The options of ``@pytest.mark.thrillpots(seed=..., strict=..., consumer=..., provider=...)``."""
-
-    seed: int | None = None
-    """This test's seed, instead of the one derived from the session seed and its node id."""
-    strict: bool | None = None
-    """Raise when an event the fixtures build is invalid (default: the ini option thrillpots_strict)."""
-    consumer: str | None = None
-    """The consumer the ``thrillpots_pact`` fixture writes the pact for (default: the ini option
-    thrillpots_consumer)."""
-    provider: str | None = None
-    """The provider of that pact (default: ``thrillpots``)."""
-
-    def __post_init__(self) -> None:
-        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0):
-            raise TypeError(f"seed must be a whole number >= 0, not {self.seed!r}")
-        if self.strict is not None and not isinstance(self.strict, bool):
-            raise TypeError(f"strict must be True or False, not {self.strict!r}")
-        for name in ("consumer", "provider"):
-            value = getattr(self, name)
-            if value is not None and (not isinstance(value, str) or not value.strip()):
-                raise TypeError(f"{name} must be a service name (a non-empty string), not {value!r}")
-
-
-MARKER_HELP = (
-    f"{MARKER}(*, seed=None, strict=None, consumer=None, provider=None): options of the thrillpots "
-    "fixtures for this test: seed fixes the test's seed; strict=True makes an invalid built event an "
-    "error; consumer and provider name the pact the thrillpots_pact fixture writes"
-)
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -96,9 +64,9 @@ def base_seed(config: pytest.Config) -> int:
 
 
 def _choose_seed(config: pytest.Config) -> int:
-    worker_input: dict[str, Any] | None = getattr(config, "workerinput", None)
-    if worker_input is not None and WORKER_INPUT_KEY in worker_input:
-        return int(worker_input[WORKER_INPUT_KEY])
+    given = from_controller(config, WORKER_INPUT_KEY)
+    if given is not None:
+        return int(given)
     given = _given_seed(config)
     if given is not None:
         return given if given != "random" else _seed.random_seed()
@@ -135,7 +103,7 @@ def _ini_strict(config: pytest.Config) -> bool:
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     """pytest-xdist: every worker uses the controller's seed."""
-    node.workerinput[WORKER_INPUT_KEY] = base_seed(node.config)
+    to_workers(node, WORKER_INPUT_KEY, base_seed(node.config))
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -145,33 +113,6 @@ def pytest_report_header(config: pytest.Config) -> str:
         # pytest-randomly reseeds the class-level factories before each test, from its own seed.
         header += "; factories called outside the fixtures follow --randomly-seed"
     return header
-
-
-def marker_options(item: pytest.Item) -> ThrillpotsMarker:
-    """The merged ``thrillpots`` markers of ``item``, the closest first (function over class over module)."""
-    merged: dict[str, Any] = {}
-    known = [f.name for f in fields(ThrillpotsMarker)]
-    for marker in item.iter_markers(MARKER):
-        if marker.args:
-            pytest.fail(
-                f"@pytest.mark.{MARKER} takes keyword options only "
-                f"({', '.join(f'{k}=...' for k in known)}), not {marker.args!r}",
-                pytrace=False,
-            )
-        unknown = [key for key in marker.kwargs if key not in known]
-        if unknown:
-            pytest.fail(
-                f"@pytest.mark.{MARKER} has no option {', '.join(unknown)}; its options are {', '.join(known)}",
-                pytrace=False,
-            )
-        for key, value in marker.kwargs.items():
-            merged.setdefault(key, value)
-    try:
-        return ThrillpotsMarker(**merged)
-    except TypeError as exc:
-        problem = str(exc)
-    # Failing outside the except block keeps pytest from printing the TypeError as well.
-    pytest.fail(f"@pytest.mark.{MARKER}: {problem}", pytrace=False)
 
 
 def item_seed(item: pytest.Item) -> int:

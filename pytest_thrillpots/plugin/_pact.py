@@ -7,7 +7,6 @@ delivered to the controller in its ``workeroutput``; the controller writes the f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_thrillpots.pact._session import DEFAULT_PACT_DIR, set_session_pact_dir
+from pytest_thrillpots.plugin._xdist import from_worker, is_worker, to_controller
 
 if TYPE_CHECKING:
     from pytest_thrillpots.pact import ConsumerPact, PactRecorder
@@ -70,7 +70,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def _names(request: pytest.FixtureRequest) -> tuple[str, str]:
     """The consumer and provider of the test's pact: the ``thrillpots`` marker's, else the ini option's."""
     from pytest_thrillpots.pact import DEFAULT_PROVIDER
-    from pytest_thrillpots.plugin._factories import MARKER, marker_options
+    from pytest_thrillpots.plugin._marker import MARKER, marker_options
 
     options = marker_options(request.node)
     consumer = options.consumer or request.config.getini("thrillpots_consumer")
@@ -121,15 +121,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-def _is_worker(config: pytest.Config) -> bool:
-    return hasattr(config, "workerinput")
-
-
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: object) -> None:
-    data = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT_KEY)
+    data = from_worker(node, WORKER_OUTPUT_KEY)
     if data:
-        _recorder(node.config).merge_json(json.loads(data))
+        _recorder(node.config).merge_json(data)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -137,8 +133,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if _RECORDER not in config.stash or not config.stash[_RECORDER].pacts:
         return
     recorder = config.stash[_RECORDER]
-    if _is_worker(config):
-        config.workeroutput[WORKER_OUTPUT_KEY] = json.dumps(recorder.to_json())  # type: ignore[attr-defined]
+    if is_worker(config):
+        to_controller(config, WORKER_OUTPUT_KEY, recorder.to_json())
         return
     directory = pact_dir(config)
     config.stash[_WRITTEN] = recorder.write(directory)

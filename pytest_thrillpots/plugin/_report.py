@@ -3,7 +3,7 @@
 Nothing here runs unless the option is given: ``pytest_configure`` then installs a recorder
 (``_coverage.RECORDER``) and registers ``ReportSession`` for the session's hooks. Under
 pytest-xdist each worker records its own tests and sends the data to the controller in its
-``workeroutput``; the controller merges it and reports once.
+``workeroutput`` (``_xdist``); the controller merges it and reports once.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from pytest_thrillpots.plugin._xdist import from_worker, is_worker, to_controller
 
 if TYPE_CHECKING:
     from pytest_thrillpots.coverage._recorder import Recorder
@@ -116,7 +118,7 @@ class ReportSession:
         self.recorder = Recorder()
         # An in-process child session (pytester) must give the outer session its recorder back.
         self.outer = outer
-        self.is_worker = hasattr(config, "workerinput")
+        self.is_worker = is_worker(config)
         self.written: list[Path] = []
         self.write_errors: list[str] = []
 
@@ -130,7 +132,7 @@ class ReportSession:
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         from pytest_thrillpots.coverage._recorder import WIRE_KEY
 
-        wire = getattr(node, "workeroutput", {}).get(WIRE_KEY)
+        wire = from_worker(node, WIRE_KEY)
         if wire is not None:
             self.recorder.merge(wire)
 
@@ -138,7 +140,7 @@ class ReportSession:
         if self.is_worker:
             from pytest_thrillpots.coverage._recorder import WIRE_KEY
 
-            self.config.workeroutput[WIRE_KEY] = self.recorder.to_wire()  # type: ignore[attr-defined]
+            to_controller(self.config, WIRE_KEY, self.recorder.to_wire())
             return
         if self.targets.json_paths:
             import json

@@ -65,14 +65,14 @@ class Relaxation(NamedTuple):
     name: str = ""
 
 
-Found = list[tuple[tuple[PathPart, ...], Any]]
+PlaceValues = list[tuple[tuple[PathPart, ...], Any]]
 """Each place matching a relaxation's pattern, as a concrete path, with what the text holds there."""
 
 
 @functools.cache
 def relaxed_reader(
     event_type: str, strict: bool, relaxation: Relaxation
-) -> Callable[[bytes | bytearray | memoryview | str], Found | None] | None:
+) -> Callable[[bytes | bytearray | memoryview | str], PlaceValues | None] | None:
     """A reader that checks the whole event except at ``relaxation``, and returns what is there.
 
     It returns None when anything else is wrong: then the relaxed place was not the only problem.
@@ -83,21 +83,21 @@ def relaxed_reader(
     decoder, keys_present = built
     pattern = relaxation.pattern
 
-    def read(text: bytes | bytearray | memoryview | str) -> Found | None:
+    def read(text: bytes | bytearray | memoryview | str) -> PlaceValues | None:
         try:
             decoded = decoder.decode(text)
         except (msgspec.MsgspecError, RecursionError):
             return None
         if not keys_present(decoded):
             return None
-        found: Found = []
+        found: PlaceValues = []
         _collect(decoded, pattern, (), found)
         return found
 
     return read
 
 
-def _collect(value: Any, pattern: tuple[PathPart, ...], prefix: tuple[PathPart, ...], found: Found) -> None:
+def _collect(value: Any, pattern: tuple[PathPart, ...], prefix: tuple[PathPart, ...], found: PlaceValues) -> None:
     for position, head in enumerate(pattern):
         if value is None or value is msgspec.UNSET:  # a null or (relaxed reader) absent structure: nothing below
             return
@@ -226,7 +226,7 @@ def _keys_check(path: tuple[PathPart, ...], required: frozenset[str]) -> Callabl
     if "*" in path:
 
         def check_each(decoded: Any) -> bool:
-            maps: Found = []
+            maps: PlaceValues = []
             _collect(decoded, path, (), maps)
             return all(found is None or found is msgspec.UNSET or required <= found.keys() for _, found in maps)
 

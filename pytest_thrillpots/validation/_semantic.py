@@ -45,7 +45,7 @@ EARLIEST_MS: Final = 946_684_800_000  # 2000-01-01T00:00:00Z
 LATEST_MS: Final = 4_102_444_800_000  # 2100-01-01T00:00:00Z
 _CURRENCY_CODE = re.compile(r"[A-Z]{3}\Z")
 
-Found = tuple[tuple[PathPart, ...], SemanticRule, str, str, str]
+Finding = tuple[tuple[PathPart, ...], SemanticRule, str, str, str]
 """(path, rule, expected, actual, message) of one broken convention."""
 
 
@@ -67,7 +67,7 @@ def semantic_violations(payload: object, event_type: str) -> list[Violation]:
     ]
 
 
-def _fields(node: Node, value: Mapping[str, Any], parts: tuple[PathPart, ...]) -> Iterator[Found]:
+def _fields(node: Node, value: Mapping[str, Any], parts: tuple[PathPart, ...]) -> Iterator[Finding]:
     for name, child in node.fields.items():
         if name not in value:
             continue
@@ -79,7 +79,7 @@ def _fields(node: Node, value: Mapping[str, Any], parts: tuple[PathPart, ...]) -
         yield from _multipliers(value, parts)
 
 
-def _nested(node: Node, value: Any, path: tuple[PathPart, ...]) -> Iterator[Found]:
+def _nested(node: Node, value: Any, path: tuple[PathPart, ...]) -> Iterator[Finding]:
     if node.kind == "object" and isinstance(value, Mapping) and node.fields:
         yield from _fields(node, value, path)
     elif node.kind == "array" and isinstance(value, list) and node.items is not None:
@@ -87,7 +87,7 @@ def _nested(node: Node, value: Any, path: tuple[PathPart, ...]) -> Iterator[Foun
             yield from _nested(node.items, item, (*path, index))
 
 
-def _leaf(name: str, node: Node, value: Any, path: tuple[PathPart, ...]) -> Iterator[Found]:
+def _leaf(name: str, node: Node, value: Any, path: tuple[PathPart, ...]) -> Iterator[Finding]:
     if name in TIMESTAMP_FIELDS and _number(value) and not _is_epoch_ms(value):
         hint = (
             " (that looks like seconds: send milliseconds)" if EARLIEST_MS // 1000 <= value < LATEST_MS // 1000 else ""
@@ -136,7 +136,7 @@ def _is_money(value: float) -> bool:
     return value >= 0 and abs(cents - round(cents)) < 1e-6 * max(1.0, abs(cents))
 
 
-def _multipliers(value: Mapping[str, Any], parts: tuple[PathPart, ...]) -> Iterator[Found]:
+def _multipliers(value: Mapping[str, Any], parts: tuple[PathPart, ...]) -> Iterator[Finding]:
     table = value.get("multipliers")
     if not isinstance(table, Mapping):
         return
@@ -178,7 +178,7 @@ def _multipliers(value: Mapping[str, Any], parts: tuple[PathPart, ...]) -> Itera
             )
 
 
-def _event_rules(event_type: str, node: Node, event: Mapping[str, Any]) -> Iterator[Found]:
+def _event_rules(event_type: str, node: Node, event: Mapping[str, Any]) -> Iterator[Finding]:
     yield from _time_order(event)
     multipliers = event.get("currency_multipliers")
     table = multipliers.get("multipliers") if isinstance(multipliers, Mapping) else None
@@ -229,7 +229,7 @@ def _event_rules(event_type: str, node: Node, event: Mapping[str, Any]) -> Itera
                 seen.add(pot_id)
 
 
-def _time_order(event: Mapping[str, Any]) -> Iterator[Found]:
+def _time_order(event: Mapping[str, Any]) -> Iterator[Finding]:
     start, end, updated = event.get("timestamp_start"), event.get("timestamp_end"), event.get("last_updated")
     if _number(start) and _number(updated) and start > updated:
         yield (
@@ -249,7 +249,7 @@ def _time_order(event: Mapping[str, Any]) -> Iterator[Found]:
         )
 
 
-def _listed_currencies(event: Mapping[str, Any], table: Mapping[str, Any], payout_arrays: list[str]) -> Iterator[Found]:
+def _listed_currencies(event: Mapping[str, Any], table: Mapping[str, Any], payout_arrays: list[str]) -> Iterator[Finding]:
     listed = ", ".join(table)
     currency = event.get("jackpot_currency")
     if isinstance(currency, str) and currency not in table:

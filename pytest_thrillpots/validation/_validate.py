@@ -26,7 +26,7 @@ from pytest_thrillpots.spec import (
     raw_schemas,
 )
 from pytest_thrillpots.spec._paths import ABSENT, PathPart, value_at
-from pytest_thrillpots.validation._fastpath import MAP_KEY, Found, Relaxation, fast_check, locate, relaxed_reader
+from pytest_thrillpots.validation._fastpath import MAP_KEY, PlaceValues, Relaxation, fast_check, locate, relaxed_reader
 from pytest_thrillpots.validation._legacy import allow_legacy
 from pytest_thrillpots.validation._violation import (
     Violation,
@@ -179,7 +179,7 @@ def _violations_at_problem(
 @functools.lru_cache(maxsize=4096)  # a producer's broken events tend to break alike
 def _relaxed_plan(
     problem: str, event_type: str, strict: bool
-) -> tuple[Callable[[Any], Found | None], Node, str] | None:
+) -> tuple[Callable[[Any], PlaceValues | None], Node, str] | None:
     """How to read past ``problem``: the relaxed reader, the spec's node there, and the field that may be missing."""
     located = locate(problem)
     if located is None or located.kind == "unknown_field" or (located.kind == "value" and not located.parts):
