@@ -92,7 +92,7 @@ def test_the_wheel_metadata(wheel: Path) -> None:
         (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
         metadata = archive.read(name).decode()
     assert "Name: pytest-thrillpots" in metadata
-    assert "Requires-Python: >=3.10" in metadata
+    assert "Requires-Python: >=3.11" in metadata
     requirements = re.findall(r"^Requires-Dist: ([\w-]+)", metadata, flags=re.M)
     for needed in ("pytest", "pact-python", "faker", "deepdiff", "jsonschema-rs", "orjson", "msgspec"):
         assert needed in requirements

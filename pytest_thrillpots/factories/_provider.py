@@ -18,7 +18,7 @@ import random
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from faker import Generator
@@ -138,7 +138,7 @@ JACKPOT_STATUSES = ("Active", "Pending", "Closed")
 _DEVICES = ("mobile", "desktop", "tablet")
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
-EPOCH_START_MS = int(datetime(2025, 1, 1, tzinfo=timezone.utc).timestamp() * 1000)
+EPOCH_START_MS = int(datetime(2025, 1, 1, tzinfo=UTC).timestamp() * 1000)
 EPOCH_SPAN_MS = 365 * 24 * 3600 * 1000
 
 

@@ -1,9 +1,8 @@
-"""pact-python, imported on first use with a clear error where it cannot be installed."""
+"""pact-python, imported on first use with a clear error if it is missing."""
 
 from __future__ import annotations
 
 import os
-import sys
 from types import ModuleType
 
 
@@ -13,13 +12,8 @@ def pact_library() -> ModuleType:
     try:
         import pact
     except ImportError as exc:
-        where = (
-            f"pact-python 4.x needs Python 3.11 or newer and this is Python {sys.version_info[0]}.{sys.version_info[1]}"
-            if sys.version_info < (3, 11)
-            else "pact-python is not installed"
-        )
         raise ImportError(
-            f"the Pact features of pytest-thrillpots need pact-python 4.x: {where}. "
-            "Install it with: pip install 'pact-python>=4.2,<5' (on Python 3.11+)"
+            "the Pact features of pytest-thrillpots need pact-python 4.x: pact-python is not installed. "
+            "Install it with: pip install 'pact-python>=4.2,<5'"
         ) from exc
     return pact

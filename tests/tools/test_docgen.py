@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,19 @@ def test_check_fails_on_a_stale_page_and_names_the_fix(
     )
     assert _docgen.main([]) == 0
     assert _docgen.main(["--check"]) == 0
+
+
+def test_the_page_has_the_option_layout_of_python_3_13_on_every_python(
+    rendered: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """argparse lists `--output FILE, -o FILE` before 3.13 and `--output, -o FILE` since: the page, one way."""
+    assert "  --output, -o FILE  write to FILE instead of standard output\n" in rendered
+    stable = _docgen.cli_sections()
+    assert "--output FILE, -o FILE" not in "".join(stable)
+    monkeypatch.setattr(_docgen, "_stable_layout", lambda parser: None)
+    native = _docgen.cli_sections()  # this Python's own argparse layout
+    if sys.version_info >= (3, 13):
+        assert native == stable
+    else:
+        assert native != stable
+        assert "--output FILE, -o FILE" in "".join(native)

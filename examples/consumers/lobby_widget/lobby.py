@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -15,6 +15,6 @@ def ticker_lines(event: dict[str, Any]) -> list[str]:
         for pot in event["pots"]
     ]
     if event["timestamp_end"] is not None:
-        ends = datetime.fromtimestamp(event["timestamp_end"] / 1000, tz=timezone.utc)
+        ends = datetime.fromtimestamp(event["timestamp_end"] / 1000, tz=UTC)
         lines.append(f"{event['jackpot_type']} ends {ends:%Y-%m-%d %H:%M} UTC")
     return lines

@@ -9,7 +9,7 @@ jackpot stored in the catalogue for the time of one interaction).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import events
@@ -30,7 +30,7 @@ from .domain import (
 
 States = dict[str, dict[str, Any]]
 
-NOW = datetime(2026, 3, 1, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
 BRANDS = {
     brand_id: Brand(brand_id, "EUR", {"EUR": 1.0, "GBP": 0.86, "ZAR": 19.9, "NZD": 1.78, "SEK": 11.5, "USD": 1.08})
     for brand_id in ("brand-1", "brand-7")
