@@ -11,10 +11,10 @@ import ast
 import importlib
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 
 import pytest_thrillpots
 from pytest_thrillpots import pact, plugin

@@ -1,4 +1,4 @@
-"""Generate ``docs/cli.md`` from the commands' own ``--help``: ``python -m pytest_thrillpots._docgen``.
+"""Generate ``docs/cli.md`` from the commands' own ``--help``: ``python tools/docgen.py`` (a developer tool, not shipped in the wheel).
 
 The page shows every ``thrillpots`` command and subcommand, and the plugin's options from
 ``pytest --help``, exactly as they print in an 88-column terminal on Python 3.13 and later. The
@@ -24,7 +24,7 @@ from typing import cast
 
 HELP_COLUMNS = "88"
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
-REGENERATE = "python -m pytest_thrillpots._docgen"
+REGENERATE = "python tools/docgen.py"
 
 _HEADER = f"""# Command line reference
 
