@@ -19,6 +19,7 @@ Screenshots of two pages go to the artifacts directory. Exit status 2: the check
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import os
@@ -104,7 +105,7 @@ def serve(site: Path) -> Iterator[str]:
     """The site on 127.0.0.1, on a free port, for as long as the block runs."""
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
@@ -119,20 +120,23 @@ def serve(site: Path) -> Iterator[str]:
 
 def check(site: Path, *, docs: Path | None, artifacts: Path | None, chromium: str) -> tuple[list[str], list[str]]:
     """``(problems, notes)``: what is wrong with the site, and what was checked."""
-    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     pages = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
     if not pages:
         return [f"{site}: no HTML pages: build the site first (mkdocs build)"], []
-    diagrams = expected_diagrams(docs)
+    from_sources = expected_diagrams(docs)
     problems: list[str] = []
     notes: list[str] = []
     outside: list[str] = []
     drawn = 0
     with serve(site) as base, tempfile.TemporaryDirectory(prefix="check-site-") as profile, sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            profile, executable_path=chromium, headless=True, args=CHROMIUM_ARGS, viewport=VIEWPORT  # type: ignore[arg-type]
+            profile,
+            executable_path=chromium,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport=VIEWPORT,  # type: ignore[arg-type]
         )
         try:
             context.add_init_script(_OPEN_SHADOW_ROOTS)
@@ -146,79 +150,91 @@ def check(site: Path, *, docs: Path | None, artifacts: Path | None, chromium: st
                     request_route.abort("blockedbyclient")
 
             context.route("**/*", route)
-            page = context.new_page()
             for name in pages:
-                url = base + name
-                errors: list[str] = []
-                page.on("console", lambda message, errors=errors: message.type == "error" and errors.append(
-                    f"console error: {message.text}"))
-                page.on("pageerror", lambda error, errors=errors: errors.append(f"uncaught error: {error}"))
-                page.on("requestfailed", lambda request, errors=errors: is_inside(request.url, base) and errors.append(
-                    f"request failed: {request.url} ({request.failure})"))
-                page.on("response", lambda response, errors=errors: response.status >= 400 and errors.append(
-                    f"HTTP {response.status}: {response.url}"))
+                in_html = len(re.findall(r'class="mermaid"', (site / name).read_text(encoding="utf-8")))
+                wanted = max(from_sources.get(name, 0), in_html)
                 before = len(outside)
+                page = context.new_page()  # a tab per page: one page's errors are never another's
                 try:
-                    page.goto(url, wait_until="load")
-                    wanted = diagrams.get(name, 0)
-                    if wanted:
-                        try:
-                            page.wait_for_function(
-                                "n => [...document.querySelectorAll('div.mermaid')]"
-                                ".filter(d => d.shadowRoot && d.shadowRoot.querySelector('svg')).length >= n",
-                                arg=wanted,
-                                timeout=20_000,
-                            )
-                        except PlaywrightError:
-                            pass  # reported below, diagram by diagram
-                    else:
-                        page.wait_for_load_state("networkidle")
-                    found = page.evaluate(_DIAGRAMS)
-                except PlaywrightError as exc:
-                    problems.append(f"{name}: could not be loaded: {exc}")
-                    page = _fresh_page(context, page)
-                    continue
-                rendered = [d for d in found if d["svg"]]
-                drawn += len(rendered)
-                if len(rendered) < wanted:
-                    raw = page.locator("pre.mermaid, div.mermaid:not(:has(svg))").count()
-                    problems.append(
-                        f"{name}: {wanted} mermaid diagrams in the source, {len(rendered)} drawn as SVG"
-                        f" ({raw} left as text: is Mermaid loaded?)"
-                    )
-                for number, diagram in enumerate(rendered, 1):
-                    if diagram["error"]:
-                        problems.append(f"{name}: diagram {number} is a Mermaid error, not a diagram")
-                    smallest = diagram["smallest"]
-                    if smallest and smallest["px"] < MIN_LABEL_PX:
-                        problems.append(
-                            f"{name}: diagram {number} draws its labels at {smallest['px']:.1f} px"
-                            f" ({smallest['text']!r}), under {MIN_LABEL_PX:g} px at {VIEWPORT['width']} px width:"
-                            " split it, or lay it out top-down"
-                        )
-                    elif smallest:
-                        notes.append(f"{name}: diagram {number}: smallest label {smallest['px']:.1f} px")
-                problems.extend(f"{name}: {error}" for error in errors)
-                problems.extend(f"{name}: fetched from outside the site: {u}" for u in outside[before:])
-                if artifacts is not None and name in SCREENSHOTS:
-                    artifacts.mkdir(parents=True, exist_ok=True)
-                    shot = artifacts / SCREENSHOTS[name]
-                    page.screenshot(path=str(shot), full_page=True)
-                    notes.append(f"screenshot: {shot}")
-                page = _fresh_page(context, page)
+                    drawn += _check_page(page, base, name, wanted, problems, notes)
+                    if artifacts is not None and name in SCREENSHOTS:
+                        artifacts.mkdir(parents=True, exist_ok=True)
+                        shot = artifacts / SCREENSHOTS[name]
+                        page.screenshot(path=str(shot), full_page=True)
+                        notes.append(f"screenshot: {shot}")
+                finally:
+                    page.close()
+                problems.extend(f"{name}: fetched from outside the site: {url}" for url in outside[before:])
+            page = context.new_page()
             problems.extend(_check_search(page, base, notes))
             notes.append(f"{len(pages)} pages loaded, {drawn} diagrams drawn")
         finally:
             context.close()
-    if sum(diagrams.values()) and not drawn:
+    if artifacts is not None:
+        problems.extend(f"{name}: no such page to take a screenshot of" for name in SCREENSHOTS if name not in pages)
+    if sum(from_sources.values()) and not drawn:
         problems.append("no diagram was drawn on any page")
     return problems, notes
 
 
-def _fresh_page(context: Any, page: Any) -> Any:
-    """A new tab for the next page, so one page's listeners never report another's errors."""
-    page.close()
-    return context.new_page()
+def _check_page(page: Any, base: str, name: str, wanted: int, problems: list[str], notes: list[str]) -> int:
+    """Load one page; add its problems; return how many diagrams it drew."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    errors: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            errors.append(f"console error: {message.text}")
+
+    def on_request_failed(request: Any) -> None:
+        if is_inside(request.url, base):  # the ones from outside are reported as such
+            errors.append(f"request failed: {request.url} ({request.failure})")
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400:
+            errors.append(f"HTTP {response.status}: {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"uncaught error: {error}"))
+    page.on("requestfailed", on_request_failed)
+    page.on("response", on_response)
+    try:
+        page.goto(base + name, wait_until="load")
+        if wanted:
+            # Until every diagram is drawn, or at once when no Mermaid was loaded at all.
+            with contextlib.suppress(PlaywrightError):  # a timeout is reported below, diagram by diagram
+                page.wait_for_function(
+                    "n => typeof mermaid === 'undefined' || [...document.querySelectorAll('div.mermaid')]"
+                    ".filter(d => d.shadowRoot && d.shadowRoot.querySelector('svg')).length >= n",
+                    arg=wanted,
+                    timeout=20_000,
+                )
+        else:
+            page.wait_for_load_state("networkidle")
+        found = page.evaluate(_DIAGRAMS)
+    except PlaywrightError as exc:
+        problems.append(f"{name}: could not be loaded: {exc.message.splitlines()[0]}")
+        return 0
+    rendered = [diagram for diagram in found if diagram["svg"]]
+    if len(rendered) < wanted:
+        problems.append(
+            f"{name}: {wanted} mermaid diagrams in the source, {len(rendered)} drawn as SVG"
+            " (the rest are left as text: is Mermaid loaded?)"
+        )
+    for number, diagram in enumerate(rendered, 1):
+        smallest = diagram["smallest"]
+        if diagram["error"]:
+            problems.append(f"{name}: diagram {number} is a Mermaid error, not a diagram")
+        elif smallest and smallest["px"] < MIN_LABEL_PX:
+            problems.append(
+                f"{name}: diagram {number} draws its labels at {smallest['px']:.1f} px ({smallest['text']!r}),"
+                f" under {MIN_LABEL_PX:g} px at {VIEWPORT['width']} px width: split it, or lay it out top-down"
+            )
+        elif smallest:
+            notes.append(f"{name}: diagram {number}: smallest label {smallest['px']:.1f} px")
+    problems.extend(f"{name}: {error}" for error in errors)
+    return len(rendered)
 
 
 def _check_search(page: Any, base: str, notes: list[str]) -> list[str]:
