@@ -136,6 +136,8 @@ def test_docs_examples_run(page: Path, pytester: pytest.Pytester, monkeypatch: p
     monkeypatch.chdir(pytester.path)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "80")  # the width of the pytest output the pages show
+    for variable in _CI_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     items = blocks(page)
     for index, block in enumerate(items):
@@ -166,6 +168,9 @@ def test_docs_examples_run(page: Path, pytester: pytest.Pytester, monkeypatch: p
             code = compile(block.body, f"{where}", "exec")
             exec(code, namespace)
 
+
+_CI_VARIABLES = ("CI", "BUILD_NUMBER")
+"""Under these pytest prints its short summary uncut: the pages show it as a terminal does."""
 
 ELISION = "..."
 """A shown line that stands for lines left out of the output."""
@@ -251,7 +256,8 @@ def _run_console(block: Block, cwd: Path) -> None:
             commands.append((line[2:], []))
         elif commands:
             commands[-1][1].append(line)
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    env = {key: value for key, value in os.environ.items() if key not in _CI_VARIABLES}
+    env.update(NO_COLOR="1", COLUMNS="100")
     bindir = str(Path(sys.executable).parent)
     env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
     for command, expected in commands:
