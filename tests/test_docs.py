@@ -20,8 +20,9 @@ compared with the real output line for line (see ``shown_output_problem``): the 
 runs of consecutive lines of the real output, in order; a line ``...`` marks where lines are
 left out, and lines before the first and after the last shown one may be left out. Blank lines
 and trailing spaces do not count. Before the comparison, both sides are normalised the same way
-(``NORMALISE``): what changes from run to run (a test run's duration, the example's temporary
-directory) is replaced by a placeholder, so a page shows a real duration and a real directory.
+(``NORMALISE``): what changes from run to run (a test run's duration, a random seed, the
+example's temporary directory, shown as ``SHOWN_PROJECT``) is replaced by a placeholder, so a
+page shows a real duration, a real seed and a plausible directory.
 """
 
 from __future__ import annotations
