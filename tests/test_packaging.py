@@ -1,12 +1,17 @@
-"""The distribution: what the built wheel holds, its entry points, and the README's commands."""
+"""The distribution: what the built wheel holds, its entry points, the README's commands, and
+the install routes docs/installation.md gives (each one installed into a fresh venv here)."""
 
 from __future__ import annotations
 
 import configparser
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
+import sysconfig
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -141,3 +146,158 @@ def test_the_readmes_main_command_validates_the_shipped_sample() -> None:
     summary = result.stdout.splitlines()[-1]
     assert re.fullmatch(r"checked (\d+) events: \1 valid, 0 invalid, 0 unparseable", summary), summary
     assert int(summary.split()[1]) >= 6
+
+
+# The distributions as `python -m build` makes them, and the install routes of docs/installation.md.
+# Offline: the build backend and the package's dependencies come from the running environment.
+
+
+@pytest.fixture(scope="module")
+def distributions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``python -m build``: the sdist, and the wheel built from it (no isolation: hatchling is installed)."""
+    out = tmp_path_factory.mktemp("dist")
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(REPO)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.mark.slow
+def test_the_sdist_and_the_wheel_pass_twine_check(distributions: Path) -> None:
+    built = sorted(path.name for path in distributions.iterdir())
+    assert len(built) == 2 and built[0].endswith(".whl") and built[1].endswith(".tar.gz"), built
+    result = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", *sorted(map(str, distributions.iterdir()))],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("PASSED") == 2, result.stdout
+
+
+@pytest.mark.slow
+def test_the_long_description_is_the_readme_in_markdown(distributions: Path) -> None:
+    (wheel,) = distributions.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = archive.read(name).decode()
+    headers, _, body = metadata.partition("\n\n")
+    assert "Description-Content-Type: text/markdown" in headers
+    assert body.strip() == (REPO / "README.md").read_text(encoding="utf-8").strip()
+    classifiers = re.findall(r"^Classifier: (.+)$", headers, flags=re.M)
+    assert "Framework :: Pytest" in classifiers and "Typing :: Typed" in classifiers
+    assert "License-Expression: MIT" in headers
+
+
+@pytest.mark.slow
+def test_the_sdist_holds_what_a_wheel_is_built_from(distributions: Path) -> None:
+    (sdist,) = distributions.glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    for needed in ("pyproject.toml", "README.md", "LICENSE", "pytest_thrillpots/__init__.py"):
+        assert needed in names
+    assert {f"contracts/schemas/{path.name}" for path in SCHEMAS.glob("*.json")} <= names
+
+
+def _fresh_venv(path: Path) -> Path:
+    """A new venv, without pip, that sees the running environment's packages after its own.
+
+    Its own site-packages comes first on ``sys.path``, so what is installed into it is what is
+    imported; the running environment's site-packages, appended by a ``.pth`` file, provides the
+    dependencies (and hatchling) without the network. The running environment's editable install
+    of this checkout is not active there: ``.pth`` files are read only in the venv's own site.
+    """
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True, capture_output=True)
+    python = path / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    ours = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+    Path(site, "_running_environment.pth").write_text("\n".join(ours) + "\n", encoding="utf-8")
+    return python
+
+
+def _pip_install(python: Path, *args: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
+         "--no-build-isolation", "-q", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={key: value for key, value in os.environ.items() if key != "PYTHONPATH"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture
+def a_git_tag(tmp_path: Path) -> str:
+    """A clone of this repository with the release tag ``v<version>`` on its HEAD, as a git URL."""
+    if not (REPO / ".git").exists() or shutil.which("git") is None:
+        pytest.skip("the git route needs git and a git checkout")
+    import pytest_thrillpots
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(clone), "-c", "user.name=t", "-c", "user.email=t@example.invalid",
+         "tag", "-f", f"v{pytest_thrillpots.__version__}"],
+        check=True,
+        capture_output=True,
+    )
+    return f"pytest-thrillpots @ git+{clone.as_uri()}@v{pytest_thrillpots.__version__}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("route", ["wheel", "sdist", "checkout", "git tag"])
+def test_each_install_route_of_the_installation_page_works(
+    route: str, distributions: Path, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    python = _fresh_venv(tmp_path / "venv")
+    if route == "wheel":
+        _pip_install(python, str(next(distributions.glob("*.whl"))))
+    elif route == "sdist":
+        _pip_install(python, str(next(distributions.glob("*.tar.gz"))))
+    elif route == "checkout":
+        _pip_install(python, str(REPO))
+    else:
+        _pip_install(python, request.getfixturevalue("a_git_tag"))
+    elsewhere = tmp_path / "project"
+    elsewhere.mkdir()
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+
+    def run(*argv: str) -> str:
+        result = subprocess.run(argv, cwd=elsewhere, env=env, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, f"{argv}: {result.stdout}{result.stderr}"
+        return result.stdout
+
+    import pytest_thrillpots
+
+    where = run(str(python), "-c", "import pytest_thrillpots; print(pytest_thrillpots.__file__)").strip()
+    assert Path(where).is_relative_to(tmp_path / "venv"), where
+    command = tmp_path / "venv" / "bin" / "thrillpots"
+    assert run(str(command), "--version").strip() == f"thrillpots {pytest_thrillpots.__version__}"
+    summary = run(str(command), "validate", str(REPO / "contracts" / "examples" / "events.ndjson")).splitlines()[-1]
+    assert re.fullmatch(r"checked (\d+) events: \1 valid, 0 invalid, 0 unparseable", summary), summary
+    assert "@pytest.mark.thrillpots(" in run(str(python), "-m", "pytest", "--markers", "-p", "no:randomly")
+
+
+def test_the_installation_page_gives_the_routes_that_are_tested_here() -> None:
+    page = (REPO / "docs" / "installation.md").read_text(encoding="utf-8")
+    for command in (
+        'pip install "pytest-thrillpots @ git+https://',
+        "python -m build",
+        "pip wheel --no-deps -w dist .",
+        "pip install dist/pytest_thrillpots-",
+        "pip install .",
+        "pip install pytest-thrillpots",
+    ):
+        assert command in page, command
