@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
 MERMAID = DOCS / "assets" / "javascripts" / "mermaid"
 CHECKER = REPO / "tools" / "check_site.py"
