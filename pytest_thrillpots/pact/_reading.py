@@ -123,13 +123,7 @@ class MessageInteraction:
 
     def rule_at(self, parts: Sequence[PathPart]) -> MatchingRule | None:
         """The rule a verifier applies at ``parts`` (its own or the best one above it), or None: equality."""
-        best: MatchingRule | None = None
-        best_weight = (0, 0)
-        for rule in self.rules.values():
-            weight = rule.weight(parts)
-            if weight[0] and weight > best_weight:
-                best, best_weight = rule, weight
-        return best
+        return best_rule(self.rules, parts)
 
 
 @dataclass(frozen=True)
@@ -280,6 +274,28 @@ def _body_rules(rules: Mapping[str, Any], where: str) -> dict[str, MatchingRule]
         rule = _rule(value, path, where, parse_rule_path)
         out[path] = rule
     return out
+
+
+def rule_from_json(value: object, text: str = "$", *, where: str = "a matching rule") -> MatchingRule:
+    """One rule as a pact writes it (``{"matchers": [...]}``, a list of matchers, or one bare
+    matcher), for the rules nested in a matcher (``eachKey``, ``eachValue``, ``arrayContains``)."""
+    return _rule(value, text, where, parse_rule_path)
+
+
+def rules_from_json(value: object, *, where: str = "a matcher") -> dict[str, MatchingRule]:
+    """Rules by path as a pact writes them (an ``arrayContains`` variant's ``rules``)."""
+    return _category(value, where, "rules", path_of=parse_rule_path)
+
+
+def best_rule(rules: Mapping[str, MatchingRule], parts: Sequence[PathPart]) -> MatchingRule | None:
+    """The rule of ``rules`` a verifier applies at ``parts``: its own, or the best fitting one above it."""
+    best: MatchingRule | None = None
+    best_weight = (0, 0)
+    for rule in rules.values():
+        weight = rule.weight(parts)
+        if weight[0] and weight > best_weight:
+            best, best_weight = rule, weight
+    return best
 
 
 def _metadata_path(text: str) -> tuple[PathPart, ...]:

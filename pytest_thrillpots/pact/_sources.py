@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from pytest_thrillpots._errors import PactVerificationError
+from pytest_thrillpots._errors import PactFileError, PactVerificationError
 from pytest_thrillpots.pact._broker import FetchError, Remote, fetch_json
 from pytest_thrillpots.pact._interactions import EVENT_TYPE_METADATA
 from pytest_thrillpots.spec import EVENT_TYPES
@@ -71,10 +71,17 @@ def local_pact_files(source: str | Path) -> tuple[Path, list[Path]]:
 
 
 def read_pact_file(path: Path) -> object:
+    """The parsed JSON of a pact file; ``PactFileError`` naming the file when it cannot be read."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None  # not a pact: the verifier reports it
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PactFileError(f"cannot read the pact file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise PactFileError(f"the pact file {path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise PactFileError(f"the pact file {path} is not JSON: {exc}") from None
 
 
 def fetch_pact_url(remote: Remote) -> object:
