@@ -330,7 +330,7 @@ def _check_as(interaction: MessageInteraction, event_type: str) -> list[Finding]
     return walker.results()
 
 
-def _json_type(value: object) -> str:
+def json_type(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -465,14 +465,14 @@ class _Walker:
         kind = matcher.kind
         options = matcher.options
         if kind in ("equality", "type"):
-            verdict = _Verdict({_json_type(example)})
+            verdict = _Verdict({json_type(example)})
             if kind == "type" and ("min" in options or "max" in options) and isinstance(example, list):
                 low, high = options.get("min"), options.get("max")
                 if isinstance(low, int) and isinstance(high, int) and low > high:
                     verdict.problem = f"the pact asks for at least {low} and at most {high} items: no array has both"
                     verdict.code = "size"
             pinned = kind == "equality" and node.is_leaf and not node.free_form
-            if pinned and _json_type(example) in _spec_types(node) and not node.fits(example):
+            if pinned and json_type(example) in _spec_types(node) and not node.fits(example):
                 verdict.problem = (
                     f"the pact pins {_shown(example)}, but the spec has {_spec_words(node)} here: no event can pass"
                 )
@@ -498,7 +498,7 @@ class _Walker:
                 allowed = [v for v in node.enum if isinstance(v, str) and _text_passes(matcher, v)]
                 if allowed == [] and _decidable(matcher):
                     verdict.problem = (
-                        f"the pact expects {_matcher_words(matcher, example)}, but the spec has "
+                        f"the pact expects {_a(matcher_words(matcher, example))}, but the spec has "
                         f"{_spec_words(node)} here: no event can pass"
                     )
                     verdict.code = "pinned_value"
@@ -507,7 +507,9 @@ class _Walker:
                 and isinstance(example, str)
                 and not _text_passes(matcher, example)
             ):
-                verdict.problem = f"the pact's own example {_shown(example)} is not {_matcher_words(matcher, example)}"
+                verdict.problem = (
+                    f"the pact's own example {_shown(example)} is not {_a(matcher_words(matcher, example))}"
+                )
                 verdict.code = "example"
             return verdict
         if kind == "notEmpty":
@@ -533,7 +535,7 @@ class _Walker:
 
     def each(self, matcher: Matcher, node: Node, example: Any, parts: tuple[PathPart, ...]) -> str | None:
         """eachKey / eachValue on an object: the keys and values the spec always sends must pass."""
-        inner = _inner_rule(matcher)
+        inner = inner_rule(matcher)
         if node.free_form or inner is None or matcher.kind == "values":
             return None
         if matcher.kind == "eachKey":
@@ -609,7 +611,7 @@ class _Walker:
                     break
 
 
-def _inner_rule(matcher: Matcher) -> MatchingRule | None:
+def inner_rule(matcher: Matcher) -> MatchingRule | None:
     listed = matcher.options.get("rules")
     if not listed:
         return None
@@ -649,56 +651,86 @@ def _spec_words(node: Node) -> str:
     return f"an {text}" if text[0] in "aeiou" else f"a {text}"
 
 
-def _matcher_words(matcher: Matcher, example: Any) -> str:
-    """What one matcher asks for, in the pact's own terms."""
+def matcher_words(matcher: Matcher, example: Any) -> str:
+    """What one matcher asks for, in the pact's own terms, without an article: ``integer``,
+    ``string matching regex ^[A-Z]{3}$``, ``array with at least 1 item``, ``"Jackpot" or "Raffle"``."""
     kind, options = matcher.kind, matcher.options
     if kind == "type":
-        base = _json_type(example)
-        low, high = options.get("min"), options.get("max")
-        if isinstance(example, list) and (low is not None or high is not None):
-            if low is not None and high is not None:
-                return f"an array of {low} to {high} items"
-            if low is not None:
-                return f"an array with at least {low} item{'s' if low != 1 else ''}"
-            return f"an array with at most {high} item{'s' if high != 1 else ''}"
-        return _a(base)
+        sizes = size_words(matcher, example)
+        return f"array with {sizes}" if sizes else json_type(example)
     if kind == "equality":
-        return f"exactly {_shown(example)}"
+        return f"the pinned value {_shown(example)}"
     if kind == "regex":
-        return f"a string matching regex {options.get('regex')}"
+        pattern = str(options.get("regex"))
+        literals = alternation(pattern)
+        return " or ".join(json.dumps(v) for v in literals) if literals else f"string matching regex {pattern}"
     if kind == "include":
-        return f"a string including {json.dumps(options.get('value'))}"
+        return f"string including {json.dumps(options.get('value'))}"
     if kind in FORMAT_NAMES:
-        return f"{FORMAT_NAMES[kind]} string in the format {options.get('format')}"
-    if kind == "semver":
-        return "a semantic version string"
-    if kind == "contentType":
-        return f"a string of content type {options.get('value')}"
-    if kind == "integer":
-        return "an integer"
-    if kind == "decimal":
-        return "a decimal number"
-    if kind == "number":
-        return "a number"
-    if kind == "boolean":
-        return "a boolean"
-    if kind == "null":
-        return "null"
-    if kind == "notEmpty":
-        return "a non-empty value"
-    if kind in ("eachKey", "eachValue", "values"):
-        return "an object"
-    if kind == "arrayContains":
-        return "an array"
-    return f"a value its {kind!r} matcher passes"
+        return f"{FORMAT_NAMES[kind]} in the format {options.get('format')}"
+    words = {
+        "semver": "semantic version (1.2.3)",
+        "contentType": f"string of content type {options.get('value')}",
+        "integer": "integer",
+        "decimal": "decimal number",
+        "number": "number",
+        "boolean": "boolean",
+        "null": "null",
+        "notEmpty": "non-empty value",
+        "eachKey": "object",
+        "eachValue": "object",
+        "values": "object",
+        "arrayContains": "array",
+        "statusCode": "HTTP status",
+    }
+    return words.get(kind, f"value its {kind!r} matcher passes")
 
 
-def _a(json_type: str) -> str:
-    return {"null": "null", "array": "an array", "object": "an object"}.get(json_type, f"a {json_type}")
+_ALTERNATION = re.compile(r"\^\(((?:[^|()\\]|\\.)+(?:\|(?:[^|()\\]|\\.)+)*)\)\$")
+
+
+def size_words(matcher: Matcher, example: Any) -> str | None:
+    """A type matcher's bounds on an array, ``at least 1 item``, ``1 to 4 items``; None without bounds."""
+    low, high = matcher.options.get("min"), matcher.options.get("max")
+    if matcher.kind != "type" or not isinstance(example, list) or (low is None and high is None):
+        return None
+    if low is not None and high is not None:
+        return f"{low} to {high} items"
+    if low is not None:
+        return f"at least {low} item{'s' if low != 1 else ''}"
+    return f"at most {high} item{'s' if high != 1 else ''}"
+
+
+_LITERAL = re.compile(r"(?:[^.^$*+?{}\[\]|()\\]|\\[^A-Za-z0-9])+")
+"""Regex text that matches only itself: no operator, and escapes of punctuation only (``\\.``, not ``\\d``)."""
+
+
+def alternation(pattern: str) -> list[str] | None:
+    """The literals of an anchored alternation (``^(Jackpot|Raffle)$``, as the plugin writes an enum), else None."""
+    match = _ALTERNATION.fullmatch(pattern)
+    if match is None:
+        return None
+    literals = []
+    for escaped in match.group(1).split("|"):
+        if _LITERAL.fullmatch(escaped) is None:
+            return None
+        literals.append(re.sub(r"\\(.)", r"\1", escaped))
+    return literals
+
+
+def _a(words: str) -> str:
+    if words.startswith(('"', "the ", "null")) or words[0].isdigit():
+        return words
+    return f"an {words}" if words[0] in "aeiou" else f"a {words}"
+
+
+def rule_words(matchers: Sequence[Matcher], combine: str, example: Any) -> str:
+    """A rule's matchers in the pact's terms, without articles: ``integer or null``."""
+    return (" or " if combine == "OR" else " and ").join(dict.fromkeys(matcher_words(m, example) for m in matchers))
 
 
 def _expects(matchers: Sequence[Matcher], combine: str, example: Any) -> str:
-    words = [_matcher_words(m, example) for m in matchers]
+    words = [_a(matcher_words(m, example)) for m in matchers]
     return (" or " if combine == "OR" else " and ").join(dict.fromkeys(words))
 
 
