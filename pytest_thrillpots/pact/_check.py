@@ -57,10 +57,10 @@ CONTAINER_MATCHERS: Final = frozenset({"eachKey", "eachValue", "values", "arrayC
 """Matchers that judge an object's keys or values, or an array's items, by rules of their own:
 the verifier compares nothing else below them."""
 FORMAT_NAMES: Final = {
-    "date": "a date",
-    "time": "a time",
-    "datetime": "a date and time",
-    "timestamp": "a date and time",
+    "date": "date",
+    "time": "time",
+    "datetime": "date and time",
+    "timestamp": "date and time",
 }
 SEMVER: Final = re.compile(r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
 
@@ -291,7 +291,7 @@ def check_interaction(interaction: MessageInteraction) -> InteractionCheck:
                     "error",
                     "",
                     "event_type",
-                    f"its event_type metadata {json.dumps(named)} names no ThrillPots event"
+                    f"its event_type metadata {json.dumps(named)} names no ThrillPots event."
                     + (did_you_mean(named, EVENT_TYPES) if isinstance(named, str) else "")
                     + f" (the events are {', '.join(EVENT_TYPES)})",
                 )
@@ -313,7 +313,12 @@ def check_interaction(interaction: MessageInteraction) -> InteractionCheck:
             'Producers route a message by that metadata: add {"event_type": "' + chosen + '"}',
         )
         return result(chosen, [note, *by_type[chosen]])
-    closest = min(EVENT_TYPES, key=lambda name: sum(f.severity == "error" for f in by_type[name]))
+    contents = interaction.contents if isinstance(interaction.contents, Mapping) else {}
+
+    def distance(name: str) -> tuple[int, int]:
+        return sum(f.severity == "error" for f in by_type[name]), -len(set(contents) & set(spec(name).fields))
+
+    closest = min(EVENT_TYPES, key=distance)
     note = Finding(
         "error",
         "",
@@ -422,6 +427,12 @@ class _Walker:
             accepts = set().union(*(v.accepts for v in verdicts))
             passing = [v for v in verdicts if not v.problem and v.accepts & spec_types]
             problems = [] if passing else [v for v in verdicts if v.problem]
+        unknown = [v for v in verdicts if v.code == "unknown_matcher" and v.problem]
+        if unknown:
+            for verdict in unknown:
+                assert verdict.problem is not None
+                self.add("error", parts, verdict.code, verdict.problem)
+            return
         possible = accepts & spec_types
         if not possible:
             self.add("error", parts, *self.contradiction(node, example, matchers, combine, rule))
@@ -551,8 +562,16 @@ class _Walker:
                 )
             return None
         values = [*node.fields.items(), *([("further keys", node.extra_values)] if node.extra_values else [])]
+        given = list(example.values()) if isinstance(example, Mapping) else []
         for name, child in values:
-            sample = _sample(child)
+            # a type matcher takes its type from the pact's own value for that key, else its first value
+            sample = (
+                example[name]
+                if isinstance(example, Mapping) and name in example
+                else given[0]
+                if given
+                else _sample(child)
+            )
             verdicts = [self.verdict(m, child, sample, (*parts, name), inherited=True) for m in inner.matchers]
             if inner.combine == "AND":
                 accepts = set(JSON_TYPES).intersection(*(v.accepts for v in verdicts))
