@@ -127,8 +127,9 @@ def _mismatch_lines(mismatch: Mapping[str, Any], record: SentMessage, pact: Mess
     violations.sort(
         key=lambda v: [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in pointer_index_parts(v.path)]
     )
-    lines = [f"  {v}" for v in violations[:MAX_DIFFERENCES]]
-    hidden = len(violations) - MAX_DIFFERENCES
+    # one line per path and expectation (an OR rule's verifier reports each failing matcher)
+    lines = list(dict.fromkeys(f"  {v}" for v in violations))[:MAX_DIFFERENCES]
+    hidden = len(dict.fromkeys(str(v) for v in violations)) - MAX_DIFFERENCES
     if hidden > 0:
         lines.append(f"  ... and {hidden} more violation{'s' if hidden != 1 else ''}")
     return [*lines, *other]
@@ -214,6 +215,13 @@ def _pact_lines(item: Mapping[str, Any], record: SentMessage, pact: MessageInter
         whole = human_from_pointer(to_pointer(parts[:-1]))
         code = "null" if actual is None else "each_value"
         return [PactLine(to_pointer(parts), f"expected {words} (every value of {whole}), got {shown}", code)]
+    if rule is not None and len(rule.path) < len(parts) and rule.matchers[0].kind == "values":
+        # each value is compared with the pact's values, whatever its key: with its first one
+        given = _example_at(pact.contents, parts[:-1])
+        first = next(iter(given.values()), ABSENT) if isinstance(given, Mapping) else ABSENT
+        whole = human_from_pointer(to_pointer(parts[:-1]))
+        words = _check.rule_words((Matcher("equality"),), "AND", first)
+        return [PactLine(to_pointer(parts), f"expected {words} (every value of {whole}), got {shown}", "values")]
     example = _example_at(pact.contents, parts)
     matchers = rule.matchers if rule is not None else (Matcher("equality"),)
     combine = rule.combine if rule is not None else "AND"
