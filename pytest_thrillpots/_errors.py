@@ -40,6 +40,10 @@ class PactVerificationError(ThrillpotsError):
     """verify_pacts() cannot run: no pact files, a bad source, a broker without a URL."""
 
 
+class PactFileError(PactVerificationError, ValueError):
+    """A pact document that cannot be read: not JSON, not a pact, a matching rule no verifier reads."""
+
+
 class ContractSourceError(ThrillpotsError, ValueError):
     """Contracts that cannot be read: a missing directory, a bad git ref, an unreadable document."""
 

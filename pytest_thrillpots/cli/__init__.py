@@ -21,6 +21,7 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("diff", "pytest_thrillpots.cli._diff", "check two versions of the contracts for breaking changes"),
     ("export", "pytest_thrillpots.cli._export", "write the AsyncAPI document or the JSON Schemas"),
     ("sample", "pytest_thrillpots.cli._sample", "write realistic, valid sample events"),
+    ("check-pacts", "pytest_thrillpots.cli._check_pacts", "check pacts against the spec, without a producer"),
 )
 
 

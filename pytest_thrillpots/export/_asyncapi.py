@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from pytest_thrillpots._version import __version__
+from pytest_thrillpots.pact._interactions import EVENT_TYPE_METADATA
 from pytest_thrillpots.spec import (
     EVENT_TYPES,
     SCHEMA_SUFFIX,
@@ -70,6 +71,7 @@ def asyncapi_document() -> dict[str, Any]:
             "title": name,
             "summary": summary,
             "contentType": "application/json",
+            "headers": _headers(name),
             "payload": {"schemaFormat": SCHEMA_FORMAT, "schema": {"$ref": f"{SCHEMAS_REF_BASE}{name}{SCHEMA_SUFFIX}"}},
             "examples": _examples(name),
         }
@@ -89,6 +91,24 @@ def asyncapi_document() -> dict[str, Any]:
         "channels": channels,
         "operations": operations,
         "components": {"messages": messages},
+    }
+
+
+def _headers(name: str) -> dict[str, Any]:
+    """The message headers every event carries: its ``event_type``, the same key the pacts' message metadata holds."""
+    return {
+        "type": "object",
+        "required": [EVENT_TYPE_METADATA],
+        "properties": {
+            EVENT_TYPE_METADATA: {
+                "type": "string",
+                "const": name,
+                "description": (
+                    "What the message is: payloads carry no type field. Consumers' pacts require it as the "
+                    f"message metadata {EVENT_TYPE_METADATA!r}, so a producer sends it with every message."
+                ),
+            }
+        },
     }
 
 

@@ -24,7 +24,15 @@ _EXPORTS: dict[str, str] = {
     "InteractionResult": "._mismatch",
     "VerificationResult": "._mismatch",
     "verify_pacts": "._verify",
+    "Matcher": "._reading",
+    "MatchingRule": "._reading",
+    "MessageInteraction": "._reading",
+    "PactDocument": "._reading",
+    "ProviderState": "._reading",
+    "message_interactions": "._reading",
+    "read_pact": "._reading",
     "PactDefinitionError": "pytest_thrillpots._errors",
+    "PactFileError": "pytest_thrillpots._errors",
     "PactVerificationError": "pytest_thrillpots._errors",
 }
 
@@ -33,22 +41,39 @@ __all__ = [
     "ConsumerPact",
     "Interaction",
     "InteractionResult",
+    "Matcher",
+    "MatchingRule",
+    "MessageInteraction",
     "PactBroker",
     "PactDefinitionError",
+    "PactDocument",
+    "PactFileError",
     "PactRecorder",
     "PactVerificationError",
+    "ProviderState",
     "PublishResults",
     "VerificationResult",
     "derive",
+    "message_interactions",
+    "read_pact",
     "verify_pacts",
 ]
 
 if TYPE_CHECKING:
-    from pytest_thrillpots._errors import PactDefinitionError, PactVerificationError
+    from pytest_thrillpots._errors import PactDefinitionError, PactFileError, PactVerificationError
     from pytest_thrillpots.pact._broker import PactBroker, PublishResults
     from pytest_thrillpots.pact._consumer import DEFAULT_PROVIDER, ConsumerPact, PactRecorder
     from pytest_thrillpots.pact._interactions import Interaction, derive
     from pytest_thrillpots.pact._mismatch import InteractionResult, VerificationResult
+    from pytest_thrillpots.pact._reading import (
+        Matcher,
+        MatchingRule,
+        MessageInteraction,
+        PactDocument,
+        ProviderState,
+        message_interactions,
+        read_pact,
+    )
     from pytest_thrillpots.pact._verify import verify_pacts
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -12,12 +12,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pytest_thrillpots._errors import PactVerificationError
-from pytest_thrillpots._render import render_value, violation_lines
+from pytest_thrillpots._render import MAX_DIFFERENCES, render_value
+from pytest_thrillpots.pact import _check
+from pytest_thrillpots.pact._reading import Matcher, MessageInteraction
 from pytest_thrillpots.pact._server import SentKey, SentMessage
-from pytest_thrillpots.spec import EVENT_TYPES, lookup
+from pytest_thrillpots.pact._sources import InteractionKey
+from pytest_thrillpots.spec import EVENT_TYPES, lookup, spec
 from pytest_thrillpots.spec._paths import (
     ABSENT,
     PathPart,
+    human_from_pointer,
     parse_human,
     pointer_index_parts,
     to_human,
@@ -28,9 +32,20 @@ from pytest_thrillpots.validation._violation import Rule, Violation, describe_va
 
 
 def report(
-    results: Mapping[str, Any], output: str, sent: Mapping[SentKey, SentMessage], provider: str, failed: bool
+    results: Mapping[str, Any],
+    output: str,
+    sent: Mapping[SentKey, SentMessage],
+    provider: str,
+    failed: bool,
+    pacts: Mapping[InteractionKey, MessageInteraction] | None = None,
 ) -> VerificationResult:
+    """The verification's outcome; raises with the failure report when an interaction that counts failed.
+
+    ``pacts`` are the pacts' message interactions, read before the run: each failing path
+    says what the pact's matching rule expected there, in the pact's terms.
+    """
     __tracebackhide__ = True
+    pacts = pacts or {}
     interactions = tuple(
         InteractionResult(
             consumer=r.get("consumer", "?"),
@@ -43,25 +58,32 @@ def report(
     blocking = [r for r in results.get("interactionResults", []) if r.get("result") != "OK" and not r.get("pending")]
     pending = [r for r in results.get("interactionResults", []) if r.get("result") != "OK" and r.get("pending")]
     if failed and not blocking:
-        raise PactVerificationError(
-            f"the Pact verifier failed before verifying any interaction of provider {provider!r}:\n{output.strip()}"
+        when = (
+            f"after verifying {len(interactions_)} interactions, none of them failing"
+            if (interactions_ := results.get("interactionResults", []))
+            else "before verifying any interaction"
         )
+        raise PactVerificationError(f"the Pact verifier of provider {provider!r} failed {when}:\n{output.strip()}")
     if not interactions:
         raise PactVerificationError(
             f"no interaction for provider {provider!r} in the pacts given: check the provider name "
             "(pact files are named <consumer>-<provider>.json) and the sources"
         )
     if blocking:
-        raise AssertionError(_failure_text(blocking, sent, provider, len(interactions)))
+        raise AssertionError(_failure_text(blocking, sent, provider, len(interactions), pacts))
     return VerificationResult(
         interactions=interactions,
         output=output,
-        pending_failures=_failure_text(pending, sent, provider, len(interactions)) if pending else "",
+        pending_failures=_failure_text(pending, sent, provider, len(interactions), pacts) if pending else "",
     )
 
 
 def _failure_text(
-    failures: Sequence[Mapping[str, Any]], sent: Mapping[SentKey, SentMessage], provider: str, total: int
+    failures: Sequence[Mapping[str, Any]],
+    sent: Mapping[SentKey, SentMessage],
+    provider: str,
+    total: int,
+    pacts: Mapping[InteractionKey, MessageInteraction],
 ) -> str:
     lines = [f"Pact verification of {provider} failed: {len(failures)} of {total} interactions"]
     for result in failures:
@@ -69,22 +91,28 @@ def _failure_text(
         states = ", ".join(result.get("providerStates") or [])
         lines.append("")
         lines.append(f"{result.get('consumer', '?')}: {description!r}" + (f" (given {states})" if states else ""))
-        record = sent.get((description, tuple(result.get("providerStates") or [])), SentMessage())
+        state_names = tuple(result.get("providerStates") or [])
+        record = sent.get((description, state_names), SentMessage())
         if record.failure:
             lines.extend("  " + line for line in record.failure)
             continue
-        lines.extend(_mismatch_lines(result.get("mismatch") or {}, record))
+        pact = pacts.get((str(result.get("consumer", "?")), str(description), state_names))
+        lines.extend(_mismatch_lines(result.get("mismatch") or {}, record, pact))
     return "\n".join(lines)
 
 
-def _mismatch_lines(mismatch: Mapping[str, Any], record: SentMessage) -> list[str]:
-    violations: list[Violation] = []
+def _mismatch_lines(mismatch: Mapping[str, Any], record: SentMessage, pact: MessageInteraction | None) -> list[str]:
+    violations: list[Violation | PactLine] = []
     other: list[str] = []
     for item in mismatch.get("mismatches") or [{"mismatch": mismatch.get("message") or str(dict(mismatch))}]:
         kind = item.get("type")
         text = str(item.get("mismatch", ""))
         if kind == "BodyMismatch":
-            found = _body_violations(item, record)
+            found: Sequence[Violation | PactLine] | None = None
+            if pact is not None:
+                found = _pact_lines(item, record, pact)
+            if found is None:
+                found = _body_violations(item, record)
             if found is not None:
                 violations.extend(found)
                 continue
@@ -99,7 +127,170 @@ def _mismatch_lines(mismatch: Mapping[str, Any], record: SentMessage) -> list[st
     violations.sort(
         key=lambda v: [(0, p, "") if isinstance(p, int) else (1, 0, p) for p in pointer_index_parts(v.path)]
     )
-    return [*violation_lines(violations), *other]
+    # one line per path and expectation (an OR rule's verifier reports each failing matcher)
+    lines = list(dict.fromkeys(f"  {v}" for v in violations))[:MAX_DIFFERENCES]
+    hidden = len(dict.fromkeys(str(v) for v in violations)) - MAX_DIFFERENCES
+    if hidden > 0:
+        lines.append(f"  ... and {hidden} more violation{'s' if hidden != 1 else ''}")
+    return [*lines, *other]
+
+
+@dataclass(frozen=True)
+class PactLine:
+    """One failing path in the pact's terms: what its matching rule expected, and what came."""
+
+    path: str
+    """A JSON Pointer, as a ``Violation``'s."""
+    text: str
+    code: str
+
+    def __str__(self) -> str:
+        return f"{human_from_pointer(self.path)}: {self.text} [{self.code}]"
+
+
+CODES: dict[str, str] = {
+    "equality": "enum",
+    "regex": "regex",
+    "include": "include",
+    "date": "format",
+    "time": "format",
+    "datetime": "format",
+    "timestamp": "format",
+    "semver": "semver",
+    "notEmpty": "not_empty",
+    "contentType": "content_type",
+    "eachKey": "each_key",
+    "eachValue": "each_value",
+    "values": "values",
+    "arrayContains": "array_contains",
+}
+"""The rule code of a failing matcher (a JSON type matcher's is ``type``, ``null`` when null came)."""
+
+TYPE_MATCHERS = frozenset({"type", "number", "boolean", "null"})
+"""Matchers that ask for a JSON type only: where the spec asks for the same, the spec's words name it."""
+
+
+def _pact_lines(item: Mapping[str, Any], record: SentMessage, pact: MessageInteraction) -> list[PactLine] | None:
+    """One body mismatch as what the pact's rule expected at that path and what the producer sent; None
+    when the mismatch has no such reading (then the spec's words are used)."""
+    parts = _parts(str(item.get("path", "$")))
+    if parts is None:
+        return None
+    text = str(item.get("mismatch", ""))
+    event_type = record.event_type if record.event_type in EVENT_TYPES else None
+    if text.startswith("Actual map is missing the following keys:"):
+        names = [n.strip() for n in text.split(":", 1)[1].split(",") if n.strip()]
+        lines = []
+        for name in names:
+            member = (*parts, name)
+            expected = _expectation(pact, member, event_type)
+            unknown = event_type is not None and lookup(event_type, member) is None and not _free(event_type, member)
+            note = (
+                f" ({event_type} has no such field: the pact asks for one the spec never promised)" if unknown else ""
+            )
+            lines.append(
+                PactLine(to_pointer(member), f"expected {expected}, but the field is missing{note}", "missing")
+            )
+        return lines
+    rule = pact.rule_at(parts)
+    if rule is not None and len(rule.path) < len(parts) and rule.matchers[0].kind == "eachKey":
+        # the key itself failed its rules: the path ends in the key
+        inner = _check.inner_rule(rule.matchers[0])
+        words = _check.rule_words(inner.matchers, inner.combine, "") if inner is not None else "its rules"
+        owner = parts[:-1]
+        return [
+            PactLine(
+                to_pointer(owner), f"expected every key to be {words}, got the key {json.dumps(parts[-1])}", "each_key"
+            )
+        ]
+    actual = value_at(record.payload, parts)
+    if actual is ABSENT:
+        return None
+    shown = describe_value(actual)
+    if rule is not None and len(rule.path) < len(parts) and rule.matchers[0].kind == "eachValue":
+        inner = _check.inner_rule(rule.matchers[0])
+        if inner is None:
+            return None
+        words = _check.rule_words(inner.matchers, inner.combine, actual)
+        whole = human_from_pointer(to_pointer(parts[:-1]))
+        code = "null" if actual is None else "each_value"
+        return [PactLine(to_pointer(parts), f"expected {words} (every value of {whole}), got {shown}", code)]
+    if rule is not None and len(rule.path) < len(parts) and rule.matchers[0].kind == "values":
+        # each value is compared with the pact's values, whatever its key: with its first one
+        given = _example_at(pact.contents, parts[:-1])
+        first = next(iter(given.values()), ABSENT) if isinstance(given, Mapping) else ABSENT
+        whole = human_from_pointer(to_pointer(parts[:-1]))
+        words = _check.rule_words((Matcher("equality"),), "AND", first)
+        return [PactLine(to_pointer(parts), f"expected {words} (every value of {whole}), got {shown}", "values")]
+    example = _example_at(pact.contents, parts)
+    matchers = rule.matchers if rule is not None else (Matcher("equality"),)
+    combine = rule.combine if rule is not None else "AND"
+    kinds = [m.kind for m in matchers]
+    if kinds[0] == "arrayContains":
+        variants = matchers[0].options.get("variants") or []
+        items = [example[v["index"]] for v in variants if isinstance(example, list) and isinstance(v, Mapping)
+                 and isinstance(v.get("index"), int) and v["index"] < len(example)]  # fmt: skip
+        like = " and ".join(f"one like {render_value(i)}" for i in items) or "the pact's items"
+        return [PactLine(to_pointer(parts), f"expected an array holding {like}, got {shown}", "array_contains")]
+    words = _check.rule_words(matchers, combine, example)
+    node = lookup(event_type, parts) if event_type is not None else None
+    if node is not None and set(kinds) <= TYPE_MATCHERS:
+        # The pact asks for a JSON type: where it is the spec's, say it in the spec's words.
+        asked = {_check.json_type(example) if k == "type" else k for k in kinds} - {"null"}
+        if asked == {node.kind}:
+            words = replace(node, nullable="null" in kinds or None in (example,)).describe()
+            sizes = _check.size_words(matchers[0], example)
+            if sizes:
+                words = f"{words} with {sizes}"
+    if kinds == ["equality"] or rule is None:
+        code = "enum"
+    elif actual is None and "null" not in kinds:
+        code = "null"
+    elif len(kinds) == 1 and kinds[0] == "regex" and _check.alternation(str(matchers[0].options.get("regex"))):
+        code = "enum"
+    else:
+        code = next((CODES[k] for k in kinds if k in CODES), "type")
+    return [PactLine(to_pointer(parts), f"expected {words}, got {shown}", code)]
+
+
+def _example_at(contents: object, parts: Sequence[PathPart]) -> object:
+    """The pact's example at ``parts``; an item past the example's last is matched by the first."""
+    value = contents
+    for part in parts:
+        if isinstance(value, list) and isinstance(part, int):
+            if not value:
+                return ABSENT
+            value = value[part] if part < len(value) else value[0]
+        elif isinstance(value, Mapping) and part in value:
+            value = value[part]
+        else:
+            return ABSENT
+    return value
+
+
+def _expectation(pact: MessageInteraction, parts: tuple[PathPart, ...], event_type: str | None) -> str:
+    rule = pact.rule_at(parts)
+    example = _example_at(pact.contents, parts)
+    matchers = rule.matchers if rule is not None else (Matcher("equality"),)
+    kinds = [m.kind for m in matchers]
+    node = lookup(event_type, parts) if event_type is not None else None
+    if node is not None and set(kinds) <= TYPE_MATCHERS:
+        asked = {_check.json_type(example) if k == "type" else k for k in kinds} - {"null"}
+        if asked == {node.kind}:
+            return replace(node, nullable="null" in kinds).describe()
+    return _check.rule_words(matchers, rule.combine if rule is not None else "AND", example)
+
+
+def _free(event_type: str, parts: Sequence[PathPart]) -> bool:
+    node = spec(event_type)
+    for part in parts:
+        if node.free_form:
+            return True
+        child = node.child(part)
+        if child is None:
+            return False
+        node = child
+    return node.free_form
 
 
 def _parts(jsonpath: str) -> list[PathPart] | None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from pytest_thrillpots._errors import PactVerificationError
+from pytest_thrillpots._errors import PactFileError, PactVerificationError
 from pytest_thrillpots.pact._broker import FetchError, Remote, fetch_json
-from pytest_thrillpots.pact._interactions import EVENT_TYPE_METADATA
+from pytest_thrillpots.pact._reading import MessageInteraction, read_pact
 from pytest_thrillpots.spec import EVENT_TYPES
 
 LEGACY_SEPARATOR: Final = ": "
@@ -28,24 +28,30 @@ def legacy_description(description: str) -> tuple[str, str] | None:
     return None
 
 
-def add_routes(routes: Routes, pact: object, provider: str) -> None:
-    """Add each message's ``event_type`` metadata of one pact document (of ``provider``) to ``routes``."""
-    if not isinstance(pact, Mapping):
-        return
-    provider_of = pact.get("provider")
-    consumer_of = pact.get("consumer")
-    if not isinstance(provider_of, Mapping) or provider_of.get("name") != provider:
-        return
-    consumer = str(consumer_of.get("name", "?")) if isinstance(consumer_of, Mapping) else "?"
-    interactions = pact.get("interactions") or pact.get("messages") or []
-    for interaction in interactions if isinstance(interactions, list) else []:
-        if not isinstance(interaction, Mapping):
-            continue
-        metadata = interaction.get("metadata")
-        event_type = metadata.get(EVENT_TYPE_METADATA) if isinstance(metadata, Mapping) else None
-        description = interaction.get("description")
-        if isinstance(event_type, str) and isinstance(description, str):
-            routes.setdefault(description, {}).setdefault(event_type, set()).add(consumer)
+InteractionKey = tuple[str, str, tuple[str, ...]]
+"""An interaction as the verifier's results name it: consumer, description, provider state names."""
+
+
+@dataclass
+class PactIndex:
+    """What the pacts given to one verification hold, read before the run."""
+
+    provider: str
+    routes: Routes = field(default_factory=dict)
+    interactions: dict[InteractionKey, MessageInteraction] = field(default_factory=dict)
+    """Each message interaction, for the failure report's words (what the pact expected)."""
+
+    def add(self, document: object, source: str) -> None:
+        """Add one pact document's messages (raises ``PactFileError`` naming ``source`` when it is no pact)."""
+        pact = read_pact(document, source=source)
+        if pact.provider != self.provider:
+            return  # another provider's pact: the verifier skips it too
+        for message in pact.messages:
+            self.interactions[message.consumer, message.description, message.state_names] = message
+            if message.event_type is not None:
+                self.routes.setdefault(message.description, {}).setdefault(message.event_type, set()).add(
+                    message.consumer
+                )
 
 
 def is_url(source: str | Path) -> bool:
@@ -71,10 +77,17 @@ def local_pact_files(source: str | Path) -> tuple[Path, list[Path]]:
 
 
 def read_pact_file(path: Path) -> object:
+    """The parsed JSON of a pact file; ``PactFileError`` naming the file when it cannot be read."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None  # not a pact: the verifier reports it
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PactFileError(f"cannot read the pact file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise PactFileError(f"the pact file {path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise PactFileError(f"the pact file {path} is not JSON: {exc}") from None
 
 
 def fetch_pact_url(remote: Remote) -> object:

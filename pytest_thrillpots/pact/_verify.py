@@ -14,25 +14,19 @@ each URL (fetched once here), and from the broker's pacts for verification.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pytest_thrillpots._errors import PactVerificationError
+from pytest_thrillpots._errors import PactFileError, PactVerificationError
 from pytest_thrillpots.pact._broker import PactBroker, PublishResults, Remote, broker_pacts, coerce_settings
 from pytest_thrillpots.pact._consumer import DEFAULT_PROVIDER
 from pytest_thrillpots.pact._library import pact_library
 from pytest_thrillpots.pact._mismatch import VerificationResult, report
 from pytest_thrillpots.pact._server import MESSAGE_PATH, STATE_PATH, MessageServer, Producer, StateHandler
 from pytest_thrillpots.pact._session import default_pact_dir
-from pytest_thrillpots.pact._sources import (
-    Routes,
-    add_routes,
-    fetch_pact_url,
-    is_url,
-    local_pact_files,
-    read_pact_file,
-)
+from pytest_thrillpots.pact._sources import PactIndex, fetch_pact_url, is_url, local_pact_files, read_pact_file
 from pytest_thrillpots.spec import check_event_type
 
 
@@ -86,19 +80,20 @@ def verify_pacts(
     if sources is None:
         sources = [] if broker is not None else [default_pact_dir()]
 
-    # Every source is read before the run: a missing file or an unreachable URL fails here.
+    # Every source is read before the run: a missing or unreadable file, a document that is not a
+    # pact and an unreachable URL fail here, naming it.
     credentials = broker if broker is not None else PactBroker()
-    routes: Routes = {}
+    index = PactIndex(provider)
     verifier_sources: list[tuple[str | Path, Mapping[str, str | None]]] = []
     for source in sources:
         if is_url(source):
             remote = Remote.of(str(source), credentials)
-            add_routes(routes, fetch_pact_url(remote), provider)
+            index.add(fetch_pact_url(remote), remote.url)
             verifier_sources.append((str(source), remote.verifier_auth))
         else:
             local, files = local_pact_files(source)
             for path in files:
-                add_routes(routes, read_pact_file(path), provider)
+                index.add(read_pact_file(path), str(path))
             verifier_sources.append((local, {}))
 
     with MessageServer(producer, states) as server:
@@ -110,11 +105,16 @@ def verify_pacts(
             verifier.add_source(location, **auth)
         if broker is not None:
             broker.add_to(verifier)  # first: it refuses a misspelt selector before anything is sent
-            for pact in broker_pacts(broker, provider, publish.branch if publish is not None else None):
-                add_routes(routes, pact, provider)
+            for number, pact in enumerate(
+                broker_pacts(broker, provider, publish.branch if publish is not None else None)
+            ):
+                try:
+                    index.add(pact, f"pact {number + 1} of the broker's pacts for verification")
+                except PactFileError as exc:
+                    warnings.warn(f"{exc}; the verifier reads it on its own", stacklevel=2)
         if publish is not None:
             publish.add_to(verifier)
-        server.routes = routes
+        server.routes = index.routes
         try:
             verifier.verify()
             failed = False
@@ -123,4 +123,4 @@ def verify_pacts(
             failed = True
         results = verifier.results
         output = str(verifier.output(strip_ansi=True))
-    return report(results, output, server.sent, provider, failed)
+    return report(results, output, server.sent, provider, failed, index.interactions)

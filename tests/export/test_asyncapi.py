@@ -155,3 +155,19 @@ def test_info_names_the_package_version() -> None:
     from pytest_thrillpots import __version__
 
     assert asyncapi_document()["info"]["version"] == __version__
+
+
+def test_every_message_declares_the_event_type_header_the_pacts_require() -> None:
+    from pytest_thrillpots.pact import message_interactions
+
+    from .._pact_support import PACTS
+
+    messages = asyncapi_document()["components"]["messages"]
+    for name, message in messages.items():
+        assert message["headers"]["required"] == ["event_type"]
+        assert message["headers"]["properties"]["event_type"]["const"] == name
+    # the metadata of every interaction the plugin wrote is what the AsyncAPI document says a message carries
+    for path in sorted(PACTS.glob("*.json")):
+        for interaction in message_interactions(json.loads(path.read_text()), source=str(path)):
+            assert interaction.event_type is not None
+            jsonschema.validate(dict(interaction.metadata), messages[interaction.event_type]["headers"])

@@ -417,7 +417,8 @@ def test_credentials_written_in_a_pact_url_win_over_the_brokers() -> None:
     assert remote.headers == {"Authorization": "Basic Y2k6cEBzcw=="}  # ci:p@ss
     assert remote.verifier_auth == {}  # pact-python reads them from the URL itself
     remote = Remote.of(
-        "https://pacts.example/crm.json", PactBroker(url="https://pacts.example", token=None, username="ci", password="pw")
+        "https://pacts.example/crm.json",
+        PactBroker(url="https://pacts.example", token=None, username="ci", password="pw"),
     )
     assert remote.verifier_auth == {"username": "ci", "password": "pw"}
 
@@ -613,7 +614,9 @@ def test_broker_and_publish_settings_may_be_dicts_or_the_environment(
     monkeypatch.setenv("PACT_BROKER_BASE_URL", "https://env-broker.example")
     monkeypatch.setenv("PACT_BROKER_TOKEN", "env-token")
     broker = _FakeBroker(monkeypatch, {})
-    broker.responses["https://env-broker.example/pacts/provider/thrillpots/for-verification"] = {"_embedded": {"pacts": []}}
+    broker.responses["https://env-broker.example/pacts/provider/thrillpots/for-verification"] = {
+        "_embedded": {"pacts": []}
+    }
     spy = _FfiSpy(monkeypatch)
     producer = {"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in}
     verify_pacts(producer, sources=pacts, broker=True, publish={"version": "abc123", "branch": "main"})
@@ -673,3 +676,128 @@ def test_the_sources_default_to_the_session_pact_directory(pytester: pytest.Pyte
     )
     result = pytester.runpytest_subprocess("-p", "no:randomly", f"--thrillpots-pact-dir={pacts}")
     result.assert_outcomes(passed=1)
+
+
+PACTJS = Path(__file__).parent / "pactjs" / "pacts"
+
+
+def _reference() -> Any:
+    from .._pact_support import reference_producer
+
+    return reference_producer()
+
+
+def test_the_reference_producer_honours_the_pact_js_pact(monkeypatch: pytest.MonkeyPatch) -> None:
+    provider = _reference()
+    result = verify_pacts(provider.PRODUCER, states=provider.STATES, sources=PACTJS / "pactjs_lobby-thrillpots.json")
+    assert len(result.interactions) == 6 and all(i.passed for i in result.interactions)
+
+
+def test_a_pact_js_pact_fails_in_the_pacts_own_words() -> None:
+    provider = _reference()
+    with pytest.raises(AssertionError) as failure:
+        verify_pacts(provider.PRODUCER, states=provider.STATES, sources=PACTJS / "pactjs_reporting-thrillpots.json")
+    assert str(failure.value) == "\n".join(
+        [
+            "Pact verification of thrillpots failed: 2 of 2 interactions",
+            "",
+            "pactjs_reporting: 'a jackpot update for the daily report' (given a running jackpot with pots)",
+            '  jackpot_type: expected the pinned value "Lottery", got string "Jackpot" [enum]',
+            "  pots[0].current_value: expected string, got number 1042.5 [type]",
+            "  pots[1].current_value: expected string, got number 2042.5 [type]",
+            '  status: expected date in the format yyyy-MM-dd, got string "running" [format]',
+            "",
+            "pactjs_reporting: 'an opt-in for the daily report' (given a player opted in)",
+            '  instance_id: expected semantic version (1.2.3), got string "inst-42" [semver]',
+            "  last_updated: expected date and time in the format yyyy-MM-dd'T'HH:mm:ss, got number 1772395200000 [format]",
+            "  loyalty_tier: expected string, but the field is missing (OptInEvent has no such field: the pact asks "
+            "for one the spec never promised) [missing]",
+            '  opted_in: expected the pinned value "yes", got boolean true [enum]',
+            '  player_brand_id: expected null, got string "brand-1" [type]',
+            '  player_id: expected integer, got string "player-5" [type]',
+            "  preferred_contribution_value: expected string, got number 0.5 [type]",
+        ]
+    )
+
+
+def _matcher_pact(directory: Path, cases: list[tuple[str, Any, dict[str, Any]]]) -> None:
+    """One V4 message interaction per case: the field ``v`` of a WinEvent with the case's example and matchers."""
+    interactions = [
+        {
+            "type": "Asynchronous/Messages",
+            "description": name,
+            "contents": {"content": {"metadata": {"v": example}}, "contentType": "application/json", "encoded": False},
+            "matchingRules": {"body": {f"$.metadata.v{suffix}": rule for suffix, rule in rules.items()}},
+            "metadata": {"event_type": "WinEvent"},
+            "providerStates": [],
+        }
+        for name, example, rules in cases
+    ]
+    document = {
+        "consumer": {"name": "every_matcher"},
+        "provider": {"name": "thrillpots"},
+        "interactions": interactions,
+        "metadata": {"pactSpecification": {"version": "4.0"}},
+    }
+    (directory / "every_matcher-thrillpots.json").write_text(json.dumps(document))
+
+
+def _m(*matchers: dict[str, Any], combine: str = "AND") -> dict[str, Any]:
+    return {"combine": combine, "matchers": list(matchers)}
+
+
+# name, the pact's example and rules (by path below metadata.v), what the producer sends, the summary line
+EVERY_MATCHER: list[tuple[str, Any, dict[str, Any], Any, str]] = [
+    ("equality", "EUR", {"": _m({"match": "equality"})}, "GBP", 'metadata.v: expected the pinned value "EUR", got string "GBP" [enum]'),
+    ("regex", "EUR", {"": _m({"match": "regex", "regex": "^[A-Z]{3}$"})}, "eur", 'metadata.v: expected string matching regex ^[A-Z]{3}$, got string "eur" [regex]'),
+    ("type", "p-1", {"": _m({"match": "type"})}, 7, "metadata.v: expected string, got number 7 [type]"),
+    ("type min", [1, 1], {"": _m({"match": "type", "min": 2})}, [1], "metadata.v: expected array with at least 2 items, got array of 1 item [type]"),
+    ("type max", [1], {"": _m({"match": "type", "max": 1})}, [1, 2], "metadata.v: expected array with at most 1 item, got array of 2 items [type]"),
+    ("number", 1, {"": _m({"match": "number"})}, "1", 'metadata.v: expected number, got string "1" [type]'),
+    ("integer", 42, {"": _m({"match": "integer"})}, 2.5, "metadata.v: expected integer, got number 2.5 [type]"),
+    ("decimal", 2.5, {"": _m({"match": "decimal"})}, 2, "metadata.v: expected decimal number, got number 2 [type]"),
+    ("boolean", True, {"": _m({"match": "boolean"})}, 1, "metadata.v: expected boolean, got number 1 [type]"),
+    ("date", "2026-03-01", {"": _m({"match": "date", "format": "yyyy-MM-dd"})}, "01/03/2026", 'metadata.v: expected date in the format yyyy-MM-dd, got string "01/03/2026" [format]'),
+    ("time", "20:00", {"": _m({"match": "time", "format": "HH:mm"})}, "8pm", 'metadata.v: expected time in the format HH:mm, got string "8pm" [format]'),
+    ("datetime", "2026-03-01T20:00:00", {"": _m({"match": "datetime", "format": "yyyy-MM-dd'T'HH:mm:ss"})}, "soon", "metadata.v: expected date and time in the format yyyy-MM-dd'T'HH:mm:ss, got string \"soon\" [format]"),
+    ("timestamp", "2026-03-01T20:00:00", {"": _m({"match": "timestamp", "format": "yyyy-MM-dd'T'HH:mm:ss"})}, "soon", "metadata.v: expected date and time in the format yyyy-MM-dd'T'HH:mm:ss, got string \"soon\" [format]"),
+    ("include", "run", {"": _m({"match": "include", "value": "run"})}, "stopped", 'metadata.v: expected string including "run", got string "stopped" [include]'),
+    ("null", None, {"": _m({"match": "null"})}, 1, "metadata.v: expected null, got number 1 [type]"),
+    ("contentType", '{"a": 1}', {"": _m({"match": "contentType", "value": "application/json"})}, "hello", 'metadata.v: expected string of content type application/json, got string "hello" [content_type]'),
+    ("values", {"a": 1}, {"": _m({"match": "values"})}, {"z": 2}, "metadata.v.z: expected the pinned value 1 (every value of metadata.v), got number 2 [values]"),
+    ("arrayContains", ["b7"], {"": _m({"match": "arrayContains", "variants": [{"index": 0, "rules": {}}]})}, ["b1"], 'metadata.v: expected an array holding one like "b7", got array of 1 item [array_contains]'),
+    ("notEmpty", "x", {"": _m({"match": "notEmpty"})}, "", 'metadata.v: expected non-empty value, got string "" [not_empty]'),
+    ("semver", "1.0.0", {"": _m({"match": "semver"})}, "v1", 'metadata.v: expected semantic version (1.2.3), got string "v1" [semver]'),
+    ("eachKey", {"EUR": 1}, {"": _m({"match": "eachKey", "rules": [{"match": "regex", "regex": "^[A-Z]{3}$"}]})}, {"usd": 1}, 'metadata.v: expected every key to be string matching regex ^[A-Z]{3}$, got the key "usd" [each_key]'),
+    ("eachValue", {"a": 1}, {"": _m({"match": "eachValue", "rules": [{"match": "number"}]})}, {"a": "x"}, 'metadata.v.a: expected number (every value of metadata.v), got string "x" [each_value]'),
+    ("OR", 1, {"": _m({"match": "integer"}, {"match": "null"}, combine="OR")}, 1.5, "metadata.v: expected integer or null, got number 1.5 [type]"),
+    ("no rule", "a", {}, "b", 'metadata.v: expected the pinned value "a", got string "b" [enum]'),
+]  # fmt: skip
+
+
+def test_every_matcher_kind_fails_saying_what_the_pact_expected_and_what_came(tmp_path: Path) -> None:
+    _matcher_pact(tmp_path, [(name, example, rules) for name, example, rules, _, _ in EVERY_MATCHER])
+    sent = {name: value for name, _, _, value, _ in EVERY_MATCHER}
+    with pytest.raises(AssertionError) as failure:
+        verify_pacts({"WinEvent": lambda description, states: {"metadata": {"v": sent[description]}}}, sources=tmp_path)
+    blocks = str(failure.value).split("\n\n")[1:]
+    lines = {block.splitlines()[0]: block.splitlines()[1:] for block in blocks}
+    assert lines == {f"every_matcher: {name!r}": [f"  {line}"] for name, _, _, _, line in sorted(EVERY_MATCHER)}
+
+
+def test_a_pact_file_that_cannot_be_read_fails_the_run_naming_it(pacts: Path) -> None:
+    (pacts / "broken-thrillpots.json").write_text('{"consumer": {"name": "broken"}, "interactions": [')
+    with pytest.raises(PactVerificationError) as error:
+        verify_pacts({"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in}, sources=pacts)
+    assert str(error.value) == (
+        f"the pact file {pacts}/broken-thrillpots.json is not JSON: Expecting value: line 1 column 51 (char 50)"
+    )
+
+
+def test_a_json_file_that_is_not_a_pact_fails_the_run_naming_it(pacts: Path) -> None:
+    (pacts / "notes.json").write_text('{"todo": []}')
+    with pytest.raises(PactVerificationError) as error:
+        verify_pacts({"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in}, sources=pacts)
+    assert (
+        str(error.value) == f'{pacts}/notes.json is not a pact: it names no consumer ({{"consumer": {{"name": ...}}}})'
+    )
