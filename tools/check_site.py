@@ -242,7 +242,11 @@ def _check_search(page: Any, base: str, notes: list[str]) -> list[str]:
     from playwright.sync_api import Error as PlaywrightError
 
     errors: list[str] = []
-    page.on("console", lambda message: message.type == "error" and errors.append(f"console error: {message.text}"))
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            errors.append(f"console error: {message.text}")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(f"uncaught error: {error}"))
     try:
         page.goto(base, wait_until="load")

@@ -13,8 +13,9 @@ from typing import Any
 
 from pytest_thrillpots._errors import PactVerificationError
 from pytest_thrillpots._render import MAX_DIFFERENCES, render_value
-from pytest_thrillpots.pact import _check
+from pytest_thrillpots.pact._matcher_words import alternation, json_type, rule_words, size_words
 from pytest_thrillpots.pact._reading import Matcher, MessageInteraction
+from pytest_thrillpots.pact._satisfiable import inner_rule
 from pytest_thrillpots.pact._server import SentKey, SentMessage
 from pytest_thrillpots.pact._sources import InteractionKey
 from pytest_thrillpots.spec import EVENT_TYPES, lookup, spec
@@ -195,8 +196,8 @@ def _pact_lines(item: Mapping[str, Any], record: SentMessage, pact: MessageInter
     rule = pact.rule_at(parts)
     if rule is not None and len(rule.path) < len(parts) and rule.matchers[0].kind == "eachKey":
         # the key itself failed its rules: the path ends in the key
-        inner = _check.inner_rule(rule.matchers[0])
-        words = _check.rule_words(inner.matchers, inner.combine, "") if inner is not None else "its rules"
+        inner = inner_rule(rule.matchers[0])
+        words = rule_words(inner.matchers, inner.combine, "") if inner is not None else "its rules"
         owner = parts[:-1]
         return [
             PactLine(
@@ -208,10 +209,10 @@ def _pact_lines(item: Mapping[str, Any], record: SentMessage, pact: MessageInter
         return None
     shown = describe_value(actual)
     if rule is not None and len(rule.path) < len(parts) and rule.matchers[0].kind == "eachValue":
-        inner = _check.inner_rule(rule.matchers[0])
+        inner = inner_rule(rule.matchers[0])
         if inner is None:
             return None
-        words = _check.rule_words(inner.matchers, inner.combine, actual)
+        words = rule_words(inner.matchers, inner.combine, actual)
         whole = human_from_pointer(to_pointer(parts[:-1]))
         code = "null" if actual is None else "each_value"
         return [PactLine(to_pointer(parts), f"expected {words} (every value of {whole}), got {shown}", code)]
@@ -220,7 +221,7 @@ def _pact_lines(item: Mapping[str, Any], record: SentMessage, pact: MessageInter
         given = _example_at(pact.contents, parts[:-1])
         first = next(iter(given.values()), ABSENT) if isinstance(given, Mapping) else ABSENT
         whole = human_from_pointer(to_pointer(parts[:-1]))
-        words = _check.rule_words((Matcher("equality"),), "AND", first)
+        words = rule_words((Matcher("equality"),), "AND", first)
         return [PactLine(to_pointer(parts), f"expected {words} (every value of {whole}), got {shown}", "values")]
     example = _example_at(pact.contents, parts)
     matchers = rule.matchers if rule is not None else (Matcher("equality"),)
@@ -232,21 +233,21 @@ def _pact_lines(item: Mapping[str, Any], record: SentMessage, pact: MessageInter
                  and isinstance(v.get("index"), int) and v["index"] < len(example)]  # fmt: skip
         like = " and ".join(f"one like {render_value(i)}" for i in items) or "the pact's items"
         return [PactLine(to_pointer(parts), f"expected an array holding {like}, got {shown}", "array_contains")]
-    words = _check.rule_words(matchers, combine, example)
+    words = rule_words(matchers, combine, example)
     node = lookup(event_type, parts) if event_type is not None else None
     if node is not None and set(kinds) <= TYPE_MATCHERS:
         # The pact asks for a JSON type: where it is the spec's, say it in the spec's words.
-        asked = {_check.json_type(example) if k == "type" else k for k in kinds} - {"null"}
+        asked = {json_type(example) if k == "type" else k for k in kinds} - {"null"}
         if asked == {node.kind}:
             words = replace(node, nullable="null" in kinds or None in (example,)).describe()
-            sizes = _check.size_words(matchers[0], example)
+            sizes = size_words(matchers[0], example)
             if sizes:
                 words = f"{words} with {sizes}"
     if kinds == ["equality"] or rule is None:
         code = "enum"
     elif actual is None and "null" not in kinds:
         code = "null"
-    elif len(kinds) == 1 and kinds[0] == "regex" and _check.alternation(str(matchers[0].options.get("regex"))):
+    elif len(kinds) == 1 and kinds[0] == "regex" and alternation(str(matchers[0].options.get("regex"))):
         code = "enum"
     else:
         code = next((CODES[k] for k in kinds if k in CODES), "type")
@@ -275,10 +276,10 @@ def _expectation(pact: MessageInteraction, parts: tuple[PathPart, ...], event_ty
     kinds = [m.kind for m in matchers]
     node = lookup(event_type, parts) if event_type is not None else None
     if node is not None and set(kinds) <= TYPE_MATCHERS:
-        asked = {_check.json_type(example) if k == "type" else k for k in kinds} - {"null"}
+        asked = {json_type(example) if k == "type" else k for k in kinds} - {"null"}
         if asked == {node.kind}:
             return replace(node, nullable="null" in kinds).describe()
-    return _check.rule_words(matchers, rule.combine if rule is not None else "AND", example)
+    return rule_words(matchers, rule.combine if rule is not None else "AND", example)
 
 
 def _free(event_type: str, parts: Sequence[PathPart]) -> bool:
