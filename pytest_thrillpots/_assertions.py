@@ -14,6 +14,10 @@ both sides (which tell ``true`` from ``1`` and NaN from null). Both agree only o
 equal as JSON; anything else (a matcher, a NaN, a tuple, nesting too deep) goes to the walk, which
 decides. The walk runs on an explicit stack (generators trampolined by ``_run``), so no depth and
 no cycle raises ``RecursionError``.
+
+With ``ignore_order``, array items cancel out by a digest equal exactly for items equal as JSON
+(inner arrays as multisets), matchers are matched by augmenting paths, and the items left over are
+paired by the leaves they share: linear in the items, but for the sorting of their digests.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import bisect
 import functools
 import hashlib
 import math
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeAlias
 
 import msgspec
@@ -78,7 +82,7 @@ def _shortcut(actual: object, expected: object) -> bool | None:
     (tests/test_assertions.py) holds the two to the same verdict.
     """
     try:
-        same = actual == expected  # `==`, not `!=`: it is the operator the argument above is about
+        same = actual == expected  # `==` as such: the operator the docstring's argument is about
         if not same:
             return False
         return _pack(actual) == _pack(expected) or _pack_sorted(actual) == _pack_sorted(expected)
@@ -222,6 +226,14 @@ _FEATURE_DEPTH = 12
 _CANDIDATES = 8
 """For a feature many items share, how many of them (the nearest in position) an item weighs."""
 
+_MATCHER_COMPARISONS = 20_000
+"""How many comparisons matching matchers may spend beyond each one's likely partners. Past it, a
+matcher is tried against its likely partners only: a report may then show a difference a longer
+search would have paired away (never the other way round)."""
+
+_RANKING_POSTINGS = 64
+"""A leaf held by more right-hand items than this does not rank a matcher's candidates."""
+
 
 class _Comparison:
     """One comparison of two values: its settings, the pairs on the current path, its digests."""
@@ -231,7 +243,8 @@ class _Comparison:
         self.shortcuts = shortcuts
         """False only in tests: the walk alone, to hold the C-speed check to its verdict."""
         self._open: set[tuple[int, int, Ignores]] = set()
-        self._digests: dict[tuple[int, Ignores], bytes | None] = {}
+        self._digests: dict[tuple[int, Ignores], tuple[object, bytes | None]] = {}
+        """By ``id``; each entry holds its value too, so no id is reused while the memo lives."""
 
     def differences(
         self, expected: object, actual: object, ignores: Ignores, *, first_only: bool = False
@@ -338,8 +351,8 @@ class _Comparison:
         None for a value only ``==`` can judge: one holding a matcher, a non-string key or a cycle."""
         key = (id(value), ignores)
         if key in self._digests:
-            return self._digests[key]
-        self._digests[key] = None  # a cycle back to here: the value is not JSON
+            return self._digests[key][1]
+        self._digests[key] = (value, None)  # a cycle back to here: the value is not JSON
         kind = _kind(value)
         result: bytes | None = None
         if kind == _OBJECT:
@@ -371,7 +384,7 @@ class _Comparison:
             else:
                 items.sort()
                 result = _hash(b"[" + b"".join(items))
-        self._digests[key] = result
+        self._digests[key] = (value, result)
         return result
 
     def _item_digest(self, value: Any, ignores: Ignores) -> _Walk:
@@ -441,6 +454,9 @@ class _Comparison:
     def _match_opaque(self, expected: _Items, actual: _Items) -> _Walk:
         """Pair the items only ``==`` can judge (matchers) with equal items of the other side.
 
+        Maximum bipartite matching (Kuhn's augmenting paths), so overlapping matchers such as
+        ``approx(1.0, abs=0.5)`` and ``approx(1.4, abs=0.1)`` pair up in any order.
+
         Left: the expected side's opaque items and the surplus copies of its digest classes; right,
         the same of the actual side. Edges join an opaque item to anything equal to it; surplus
         copies of two classes are never equal (their digests differ). Returns the matched opaque
@@ -455,6 +471,7 @@ class _Comparison:
         for digest, surplus in actual.surplus(expected, limit=len(expected.opaque)).items():
             right.extend([("class", digest)] * surplus)
         verdicts: dict[tuple[tuple[str, Any], tuple[str, Any]], bool] = {}
+        budget = [_MATCHER_COMPARISONS]
 
         def sample(items: _Items, node: tuple[str, Any]) -> tuple[Any, Ignores]:
             position = node[1] if node[0] == "opaque" else items.first[node[1]]
@@ -467,15 +484,45 @@ class _Comparison:
                 return False
             pair = (node_u, node_v)
             if pair not in verdicts:
+                budget[0] = max(0, budget[0] - 1)
                 value_u, below = sample(expected, node_u)
                 value_v, _ = sample(actual, node_v)
                 verdicts[pair] = yield self._equal(value_u, value_v, below)
             return verdicts[pair]
 
+        # Each left node tries first the right nodes sharing its rarer leaves (its partner, mostly),
+        # then the rest: an item that finds its partner costs one comparison, not one per item.
+        postings: dict[_Feature, list[int]] = {}
+        for v, node in enumerate(right):
+            if v == 0 or node != right[v - 1]:
+                for feature in _features(*sample(actual, node)):
+                    postings.setdefault(feature, []).append(v)
+        ranked: dict[tuple[str, Any], list[int]] = {}
+
+        def candidates(u: int) -> Iterator[int]:
+            node = left[u]
+            if node not in ranked:
+                score: dict[int, float] = {}
+                for feature in _features(*sample(expected, node)):
+                    vs = postings.get(feature, ())
+                    if 0 < len(vs) <= _RANKING_POSTINGS:
+                        for v in vs:
+                            score[v] = score.get(v, 0.0) + 1 / len(vs)
+                ranked[node] = sorted(score, key=lambda v: (-score[v], v))
+            first = ranked[node]
+            yield from first
+            tried = set(first)
+            for free in (True, False):  # then the free nodes, then those a re-routing could free
+                for v in range(len(right)):
+                    if not budget[0]:
+                        return
+                    if v not in tried and (owner[v] is None) is free:
+                        yield v
+
         owner: list[int | None] = [None] * len(right)
 
         def augment(u: int, seen: set[int]) -> _Walk:
-            for v in range(len(right)):
+            for v in candidates(u):
                 if v in seen:
                     continue
                 if not (yield edge(u, v)):

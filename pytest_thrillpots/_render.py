@@ -56,7 +56,7 @@ class Occurrences:
 def render_value(value: object) -> str:
     """A value on one line, cut to a readable width."""
     text, suffix = _text_and_suffix(value)
-    return _printable(cut(text, MAX_VALUE_WIDTH)) + suffix
+    return cut(text, MAX_VALUE_WIDTH) + suffix
 
 
 def value_text(value: object) -> str:
@@ -80,7 +80,7 @@ def cut(text: str, width: int, at: int = 0) -> str:
     if size <= width:
         return text
     suffix = f" ({size} characters)"
-    if at < width - 10:
+    if at < width - 1 - min(10, width // 8):  # the head shows it, and a little of what follows
         return f"{text[: width - 1]}…{suffix}"
     start = at - width // 2
     if start + width - 1 >= size:  # the end is near: show it
@@ -129,7 +129,7 @@ def violation_lines(violations: Sequence[Violation]) -> list[str]:
     lines = []
     for v in violations[:MAX_DIFFERENCES]:
         field = render_path(pointer_index_parts(v.path))
-        lines.append(f"  {field}: {_printable(cut(v.message, MAX_MESSAGE_WIDTH))} [{v.rule}]")
+        lines.append(f"  {field}: {cut(_printable(v.message), MAX_MESSAGE_WIDTH)} [{v.rule}]")
     hidden = len(violations) - MAX_DIFFERENCES
     if hidden > 0:
         lines.append(f"  ... and {hidden} more violation{'s' if hidden != 1 else ''}")
@@ -140,31 +140,30 @@ def _two_sides(expected: object, actual: object) -> tuple[str, str]:
     """The two values of a difference, cut alike so that where they differ shows on both lines."""
     expected_text, expected_suffix = _text_and_suffix(expected)
     actual_text, actual_suffix = _text_and_suffix(actual)
-    at = 0
-    if expected_text == actual_text and expected_suffix == actual_suffix:
-        # Different values, the same text (a UUID and its string, two NaN Decimals): say what they are.
-        expected_kind, actual_kind = _type_name(expected), _type_name(actual)
-        expected_text += f" ({expected_kind})"
-        if expected_kind == actual_kind:
-            actual_text += f" ({actual_kind}, with the same text but not equal)"
-        else:
-            actual_text += f" ({actual_kind})"
-    elif expected_text != actual_text:
-        at = _common_prefix(expected_text, actual_text)
+    if expected_text == actual_text:
+        expected_text = cut(expected_text, MAX_VALUE_WIDTH)
+        if expected_suffix == actual_suffix:
+            # Different values, the same text (a UUID and its string, two NaN Decimals): say what they are.
+            expected_kind, actual_kind = _type_name(expected), _type_name(actual)
+            same = ", with the same text but not equal" if expected_kind == actual_kind else ""
+            return f"{expected_text} ({expected_kind})", f"{expected_text} ({actual_kind}{same})"
+        return expected_text + expected_suffix, expected_text + actual_suffix
+    at = _common_prefix(expected_text, actual_text)
     return (
-        _printable(cut(expected_text, MAX_VALUE_WIDTH, at)) + expected_suffix,
-        _printable(cut(actual_text, MAX_VALUE_WIDTH, at)) + actual_suffix,
+        cut(expected_text, MAX_VALUE_WIDTH, at) + expected_suffix,
+        cut(actual_text, MAX_VALUE_WIDTH, at) + actual_suffix,
     )
 
 
 def _text_and_suffix(value: object) -> tuple[str, str]:
+    """A value's printable text, and for an item counted in a multiset how many times."""
     if isinstance(value, Occurrences):
-        return value_text(value.item), f" ({value.count} {'time' if value.count == 1 else 'times'})"
-    return value_text(value), ""
+        return _printable(value_text(value.item)), f" ({value.count} {'time' if value.count == 1 else 'times'})"
+    return _printable(value_text(value)), ""
 
 
 def _type_name(value: object) -> str:
-    return type(value.item if isinstance(value, Occurrences) else value).__name__
+    return cut(type(value.item if isinstance(value, Occurrences) else value).__qualname__, MAX_KEY_WIDTH)
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -184,10 +183,11 @@ def _cut_key(key: str) -> str:
 
 
 def _printable(text: str) -> str:
-    """``text`` with every character a terminal would not print as itself written as an escape."""
+    """``text`` with every character a terminal would not print as itself (a newline, an escape
+    sequence's ESC, a right-to-left mark) written as ``\\uXXXX``; at C speed, whatever its length."""
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() else _escape(c) for c in text)
+    return text.translate({ord(c): _escape(c) for c in set(text) if not c.isprintable()})
 
 
 def _escape(char: str) -> str:
