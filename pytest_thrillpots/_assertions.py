@@ -493,10 +493,12 @@ class _Comparison:
         # Each left node tries first the right nodes sharing its rarer leaves (its partner, mostly),
         # then the rest: an item that finds its partner costs one comparison, not one per item.
         postings: dict[_Feature, list[int]] = {}
+        features_of: dict[tuple[str, Any], set[_Feature]] = {}
         for v, node in enumerate(right):
-            if v == 0 or node != right[v - 1]:
-                for feature in _features(*sample(actual, node)):
-                    postings.setdefault(feature, []).append(v)
+            if node not in features_of:  # a class's surplus copies share their features
+                features_of[node] = _features(*sample(actual, node))
+            for feature in features_of[node]:
+                postings.setdefault(feature, []).append(v)
         ranked: dict[tuple[str, Any], list[int]] = {}
 
         def candidates(u: int) -> Iterator[int]:

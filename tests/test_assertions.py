@@ -646,6 +646,18 @@ def test_matchers_in_arrays_compared_as_multisets_pair_up_in_any_order() -> None
     assert_events_equal([1.0, 1.0], [1.0, pytest.approx(1.0)], ignore_order=True)
 
 
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(st.floats(-10, 10), max_size=7), data=st.data())
+def test_overlapping_matchers_accept_every_permutation(values: list[float], data: st.DataObject) -> None:
+    """Each matcher equals its own value and maybe others: a pairing where all succeed always exists."""
+    tolerances = data.draw(st.lists(st.floats(0, 5), min_size=len(values), max_size=len(values)))
+    expected = [pytest.approx(value, abs=tolerance) for value, tolerance in zip(values, tolerances, strict=True)]
+    assert event_differences(data.draw(st.permutations(values)), expected, ignore_order=True) == []
+    assert (
+        event_differences([{"v": v} for v in reversed(values)], [{"v": m} for m in expected], ignore_order=True) == []
+    )
+
+
 def test_ignore_order_shows_an_item_only_in_actual_at_its_place_in_actual() -> None:
     expected = {"games_in_jackpot": ["a", "b"]}
     assert failure(assert_events_equal, {"games_in_jackpot": ["c", "b", "a"]}, expected, ignore_order=True) == (
