@@ -1,13 +1,19 @@
 """The assertion helpers, called directly: their verdicts and the exact text of their failures.
 
-tests/plugin/test_assertions.py shows the same failures as pytest prints them in a user's repo.
+tests/plugin/test_assertions.py shows the same failures as pytest prints them in a user's repo;
+tests/test_render.py how values, paths and violations are written on their lines.
 """
 
 from __future__ import annotations
 
+import copy
+import enum
+import itertools
 import json
+import random
 from typing import Any
 
+import orjson
 import pytest
 from _validation_samples import PAYOUT, legacy_raffle, valid_event
 from hypothesis import example, given, settings
@@ -21,9 +27,8 @@ from pytest_thrillpots import (
     assert_valid,
     matches_spec,
 )
-from pytest_thrillpots._assertions import event_differences, json_equal
-from pytest_thrillpots._render import MAX_DIFFERENCES, difference_lines, render_value, violation_lines
-from pytest_thrillpots.validation._violation import Violation
+from pytest_thrillpots._assertions import _Comparison, _shortcut, event_differences, json_equal
+from pytest_thrillpots._render import MAX_DIFFERENCES, MAX_KEY_WIDTH, MAX_VALUE_WIDTH
 
 
 def failure(call: Any, *args: Any, **kwargs: Any) -> str:
@@ -82,14 +87,10 @@ def test_assert_valid_on_json_text_and_legacy_winners() -> None:
     assert "[legacy_tuple]" in failure(assert_valid, legacy_raffle(), "RaffleWinEvent")
 
 
-def test_assert_valid_shows_twenty_violations_then_how_many_more() -> None:
+def test_assert_valid_counts_every_violation_in_its_header() -> None:
     lines = failure(assert_valid, {}, "WinEvent").splitlines()
     assert lines[0] == "WinEvent is not valid: 14 violations"
-    many = [Violation(f"/x{i}", "missing", "string", "missing", "m") for i in range(MAX_DIFFERENCES + 3)]
-    rendered = violation_lines(many)
-    assert len(rendered) == MAX_DIFFERENCES + 1
-    assert rendered[-1] == "  ... and 3 more violations"
-    assert violation_lines(many[: MAX_DIFFERENCES + 1])[-1] == "  ... and 1 more violation"
+    assert len(lines) == 1 + 14
 
 
 def test_assert_valid_rejects_an_unknown_event_type() -> None:
@@ -197,32 +198,12 @@ def test_ignore_order_compares_arrays_as_multisets() -> None:
     assert message.endswith("win_amount\n    - expected: 7\n    + actual:   99")
 
 
-def test_a_long_value_is_cut_to_one_readable_line() -> None:
-    assert render_value("x" * 200) == '"' + "x" * 78 + "… (202 characters)"
-    assert render_value({"b": [1, None]}) == '{"b":[1,null]}'
-    assert render_value({1: "non-string key"}) == '{"1":"non-string key"}'
-    assert render_value({1, 2}) == "{1, 2}"
-
-
 def test_differences_beyond_twenty_are_counted() -> None:
     actual = {f"k{i:02}": i for i in range(25)}
     message = failure(assert_events_equal, actual, {key: -1 for key in actual})
     assert message.splitlines()[0] == "events differ at 25 paths"
     assert message.splitlines()[-1] == "  ... and 5 more differences"
     assert len(message.splitlines()) == 1 + 3 * MAX_DIFFERENCES + 1
-
-
-def test_difference_lines_colour_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    difference = [(["seed"], 1, 2)]
-    assert difference_lines(difference) == ["  seed", "    - expected: 1", "    + actual:   2"]  # type: ignore[arg-type]
-    assert difference_lines(difference, colour=True) == [  # type: ignore[arg-type]
-        "  seed",
-        "    \x1b[31m- expected: 1\x1b[0m",
-        "    \x1b[32m+ actual:   2\x1b[0m",
-    ]
-    monkeypatch.setenv("NO_COLOR", "1")
-    assert difference_lines(difference, colour=True) == ["  seed", "    - expected: 1", "    + actual:   2"]  # type: ignore[arg-type]
 
 
 # json_equal
@@ -241,6 +222,14 @@ def test_difference_lines_colour_only_when_asked(monkeypatch: pytest.MonkeyPatch
         (None, None, True),
         ("1", 1, False),
         (0.1 + 0.2, pytest.approx(0.3), True),
+        (float("nan"), float("nan"), True),
+        ([float("nan")], [None], False),
+        (float("nan"), float("inf"), False),
+        (-0.0, 0, True),
+        (2**70, float(2**70), True),
+        (2**70 + 1, float(2**70), False),
+        ({"m": {"a": 1.0000001}}, {"m": pytest.approx({"a": 1.0})}, True),
+        ({"m": {"a": 1.1}}, {"m": pytest.approx({"a": 1.0})}, False),
     ],
 )
 def test_json_equal_is_equality_as_json_means_it(a: object, b: object, equal: bool) -> None:
@@ -251,14 +240,11 @@ def test_json_equal_is_equality_as_json_means_it(a: object, b: object, equal: bo
 # Leaves Python counts equal and JSON does not (False and 0, True and 1.0) are drawn often on purpose.
 CONFUSABLE_LEAVES = st.sampled_from([None, True, False, 0, 1, 0.0, -0.0, 1.0, 2.5, 2**60, "", "a"])
 JSON = st.recursive(
-    CONFUSABLE_LEAVES
-    | st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False)
-    | st.text(max_size=5),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(["a", "b"]) | st.text(max_size=4), children, max_size=3),
+    CONFUSABLE_LEAVES | st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(["a", "b"]) | st.text(max_size=4), children, max_size=3)
+    ),
     max_leaves=15,
 )
 
@@ -417,3 +403,308 @@ def test_ignore_order_pairs_items_whose_numbers_differ_only_in_form() -> None:
         "events differ at 1 path\n  failed_payouts[0].win_amount\n    - expected: 12\n    + actual:   13"
     )
     assert_events_equal({"a": [10**400, 1]}, {"a": [1.0, 10**400]}, ignore_order=True)
+
+
+# equality as JSON means it, whatever the value's shape
+
+
+def nested(depth: int, leaf: object = 1) -> Any:
+    value: Any = leaf
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_an_event_that_contains_itself_equals_itself_and_its_twin() -> None:
+    event = valid_event("WinEvent")
+    event["metadata"] = {"campaign": "winter"}
+    event["metadata"]["self"] = event["metadata"]
+    twin = copy.deepcopy(event)
+    assert_events_equal(event, event)
+    assert_events_equal(event, twin)
+    assert_events_equal(event, twin, ignore_order=True)
+    one: list[Any] = []
+    one.append(one)
+    two: list[Any] = [[]]
+    two[0].append(two)
+    assert json_equal(one, two)  # [[[...]]] both ways: no finite walk tells them apart
+
+
+def test_a_cycle_on_one_side_differs_where_the_other_side_ends() -> None:
+    cyclic: dict[str, Any] = {"x": 1}
+    cyclic["self"] = cyclic
+    finite = {"x": 1, "self": {"x": 1, "self": {"x": 2}}}
+    assert failure(assert_events_equal, {"metadata": cyclic}, {"metadata": finite}) == (
+        "events differ at 2 paths\n"
+        "  metadata.self.self.self\n"
+        "    - expected: (absent)\n"
+        '    + actual:   {"x":1,"self":(cycle)}\n'
+        "  metadata.self.self.x\n"
+        "    - expected: 2\n"
+        "    + actual:   1"
+    )
+    assert not json_equal(cyclic, finite)
+
+
+def test_events_nested_past_the_interpreters_limit_compare_without_recursion_error() -> None:
+    assert_events_equal({"metadata": nested(100_000)}, {"metadata": nested(100_000)})
+    assert_events_equal({"metadata": nested(2_000)}, {"metadata": nested(2_000)}, ignore_order=True)
+    assert json_equal(nested(20_000, 1.0), nested(20_000, 1))
+    message = failure(assert_events_equal, {"metadata": nested(20_000, 1)}, {"metadata": nested(20_000, 2)})
+    path = "metadata" + "[0]" * 20_000
+    assert message == (
+        "events differ at 1 path\n"
+        f"  {path[:59]}…{path[-60:]} ({len(path)} characters)\n"
+        "    - expected: 2\n"
+        "    + actual:   1"
+    )
+
+
+def test_a_nan_equals_a_nan_and_nothing_else() -> None:
+    nan = float("nan")
+    assert_events_equal({"seed": nan}, {"seed": nan})
+    assert_events_equal({"seed": nan, "games": [nan, 1]}, {"seed": float("nan"), "games": [1, nan]}, ignore_order=True)
+    assert failure(assert_events_equal, {"seed": nan}, {"seed": None}) == (
+        "events differ at 1 path\n  seed\n    - expected: null\n    + actual:   NaN"
+    )
+    assert failure(assert_events_equal, {"seed": [nan]}, {"seed": [float("inf")]}) == (
+        "events differ at 1 path\n  seed[0]\n    - expected: Infinity\n    + actual:   NaN"
+    )
+
+
+def test_a_matcher_for_a_whole_object_decides_for_it() -> None:
+    assert_events_equal({"metadata": {"round": 1.0000001}}, {"metadata": pytest.approx({"round": 1.0})})
+    assert failure(assert_events_equal, {"metadata": {"round": 2}}, {"metadata": pytest.approx({"round": 1.0})}) == (
+        "events differ at 1 path\n"
+        "  metadata\n"
+        "    - expected: approx({'round': 1.0 ± 1.0e-06})\n"
+        '    + actual:   {"round":2}'
+    )
+
+
+class Colour(enum.Enum):
+    RED = "red"
+
+
+def test_a_value_that_is_not_json_is_equal_only_by_its_own_eq() -> None:
+    assert failure(assert_events_equal, {"currency": Colour.RED}, {"currency": "red"}) == (
+        'events differ at 1 path\n  currency\n    - expected: "red" (str)\n    + actual:   "red" (Colour)'
+    )
+    assert_events_equal({"currency": Colour.RED}, {"currency": Colour.RED})
+
+
+def test_a_huge_key_or_value_prints_a_short_line() -> None:
+    key = "k" * 1_000_000
+    assert failure(assert_events_equal, {"metadata": {key: "v" * 1_000_000}}, {"metadata": {key: 1}}) == (
+        "events differ at 1 path\n"
+        f'  metadata["{key[: MAX_KEY_WIDTH - 1]}… (1000000 characters)"]\n'
+        "    - expected: 1\n"
+        f'    + actual:   "{"v" * (MAX_VALUE_WIDTH - 2)}… (1000002 characters)'
+    )
+
+
+# the equal path: one C-speed check, held to the walk's verdict
+
+
+def test_equal_events_are_told_equal_without_the_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_walk(*args: object, **kwargs: object) -> None:
+        raise AssertionError("equal events must not reach the walk")
+
+    monkeypatch.setattr(_Comparison, "differences", no_walk)
+    event = valid_event("WinEvent")
+    assert_events_equal(event, orjson.loads(orjson.dumps(event)))
+    assert_events_equal(event, dict(reversed(list(event.items()))))  # keys in another order
+    assert_events_equal(event, orjson.loads(orjson.dumps(event)), ignore=["timestamp"], ignore_order=True)
+    assert event_differences(event, copy.deepcopy(event)) == []
+
+
+# Leaves Python counts equal and JSON does not, numbers msgpack writes differently though equal,
+# and values only the walk can judge (NaN, tuples, integers past 64 bits, matchers).
+TRICKY_LEAVES = st.sampled_from(
+    [True, False, 0, 1, 0.0, -0.0, 1.0, float("nan"), float("inf"), 2**64, float(2**64), None, "", "a"]
+)
+TRICKY = st.recursive(
+    st.one_of(TRICKY_LEAVES, TRICKY_LEAVES, TRICKY_LEAVES, st.integers(), st.floats(), st.text(max_size=3)),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.lists(children, max_size=3).map(tuple)
+        | st.dictionaries(st.sampled_from(["a", "b", "c"]), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+def tricky_twin(draw: Any, value: Any, *, loose: bool) -> Any:
+    """The same document redrawn where it may stay equal as JSON or stop being so while ``==`` still
+    holds: 0/false and 1/true swapped, keys reordered, sub-documents shared rather than copied; and
+    when ``loose``, lists and tuples swapped and NaNs renewed (which ``==`` counts as differences)."""
+    if draw(st.integers(0, 9)) == 0:
+        return value  # the very same object
+    if isinstance(value, (list, tuple)):
+        items = [tricky_twin(draw, item, loose=loose) for item in value]
+        return tuple(items) if (isinstance(value, tuple) != (loose and draw(st.booleans()))) else items
+    if isinstance(value, dict):
+        keys = list(value)
+        if draw(st.booleans()):
+            keys.reverse()
+        return {key: tricky_twin(draw, value[key], loose=loose) for key in keys}
+    if isinstance(value, float) and value != value:
+        return float("nan") if loose else value
+    if isinstance(value, (bool, int, float)) and value in (0, 1):
+        return draw(st.sampled_from([False, 0, 0.0, -0.0] if value == 0 else [True, 1, 1.0]))
+    return value
+
+
+def walk_alone(a: Any, b: Any, *, ignore_order: bool) -> list[Any]:
+    return _Comparison(ignore_order=ignore_order, shortcuts=False).differences(b, a, ())
+
+
+@settings(max_examples=400, deadline=None)
+@given(a=TRICKY, data=st.data())
+@example(a={"a": True, "b": [0]}, data=None)
+def test_the_c_speed_check_never_passes_what_the_walk_fails(a: Any, data: st.DataObject | None) -> None:
+    b = a if data is None else tricky_twin(data.draw, a, loose=data.draw(st.booleans()))
+    for ignore_order in (False, True):
+        alone = walk_alone(a, b, ignore_order=ignore_order)
+        if _shortcut(a, b) is True:
+            assert alone == []
+        # The check only prunes: with it the walk finds exactly what it finds alone.
+        assert _Comparison(ignore_order=ignore_order).differences(b, a, ()) == alone
+    assert json_equal(a, b) == (walk_alone(a, b, ignore_order=False) == [])
+    assert (event_differences(a, b) == []) == json_equal(a, b)
+
+
+# ignore_order pairs items by content
+
+
+def shuffled_winners(count: int, changed: int, seed: int) -> tuple[list[Any], list[Any], list[int]]:
+    rng = random.Random(seed)
+    winners = [
+        {"player_id": f"p-{i}", "brand_id": "brand-1", "currency": rng.choice("ABCDE"), "win_amount": rng.randrange(99)}
+        for i in range(count)
+    ]
+    actual = copy.deepcopy(winners)
+    rng.shuffle(actual)
+    positions = rng.sample(range(count), changed)
+    for position in positions:
+        actual[position]["win_amount"] += 1
+    changed_ids = {actual[position]["player_id"] for position in positions}
+    return actual, winners, sorted(i for i, w in enumerate(winners) if w["player_id"] in changed_ids)
+
+
+def test_ignore_order_pairs_changed_items_by_their_content_not_their_place() -> None:
+    actual, expected, changed = shuffled_winners(10_000, 1_000, seed=3)
+    by_id = {winner["player_id"]: winner for winner in actual}
+    differences = event_differences({"community_winners": actual}, {"community_winners": expected}, ignore_order=True)
+    assert differences == [
+        (
+            ["community_winners", i, "win_amount"],
+            expected[i]["win_amount"],
+            by_id[expected[i]["player_id"]]["win_amount"],
+        )
+        for i in changed
+    ]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    amounts=st.lists(st.integers(0, 10**6), min_size=1, max_size=12, unique=True),
+    data=st.data(),
+)
+def test_ignore_order_names_exactly_the_changed_fields_of_items_with_an_id(
+    amounts: list[int], data: st.DataObject
+) -> None:
+    """Items with an id, changed to values no other item holds: the report names the changes, at
+    each item's place in expected, whatever the order of actual."""
+    expected = [
+        {"player_id": f"p-{i}", "currency": data.draw(st.sampled_from("AB")), "win_amount": amount}
+        for i, amount in enumerate(amounts)
+    ]
+    actual = copy.deepcopy(expected)
+    changes = data.draw(
+        st.lists(
+            st.tuples(st.integers(0, len(amounts) - 1), st.sampled_from(["currency", "win_amount"])),
+            unique_by=lambda c: c[0],
+        )
+    )
+    wanted = []
+    for index, field in changes:
+        new = "C" if field == "currency" else -1 - index
+        actual[index][field] = new
+        wanted.append((["winners", index, field], expected[index][field], new))
+    shuffled = data.draw(st.permutations(actual))
+    assert event_differences({"winners": shuffled}, {"winners": expected}, ignore_order=True) == sorted(wanted)
+
+
+def test_matchers_in_arrays_compared_as_multisets_pair_up_in_any_order() -> None:
+    expected = [pytest.approx(1.0, abs=0.5), pytest.approx(1.4, abs=0.1), {"win_amount": pytest.approx(7)}]
+    for actual in itertools.permutations([1.0, 1.4, {"win_amount": 7.0000001}]):
+        assert_events_equal({"pots": list(actual)}, {"pots": expected}, ignore_order=True)
+    assert failure(assert_events_equal, {"pots": [1.4, 3.0]}, {"pots": expected[:2]}, ignore_order=True) == (
+        "events differ at 1 path\n  pots[1]\n    - expected: 1.4 ± 0.1\n    + actual:   3.0"
+    )
+    assert_events_equal([1.0, 1.0], [1.0, pytest.approx(1.0)], ignore_order=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(st.floats(-10, 10), max_size=7), data=st.data())
+def test_overlapping_matchers_accept_every_permutation(values: list[float], data: st.DataObject) -> None:
+    """Each matcher equals its own value and maybe others: a pairing where all succeed always exists."""
+    tolerances = data.draw(st.lists(st.floats(0, 5), min_size=len(values), max_size=len(values)))
+    expected = [pytest.approx(value, abs=tolerance) for value, tolerance in zip(values, tolerances, strict=True)]
+    assert event_differences(data.draw(st.permutations(values)), expected, ignore_order=True) == []
+    assert (
+        event_differences([{"v": v} for v in reversed(values)], [{"v": m} for m in expected], ignore_order=True) == []
+    )
+
+
+def test_ignore_order_shows_an_item_only_in_actual_at_its_place_in_actual() -> None:
+    expected = {"games_in_jackpot": ["a", "b"]}
+    assert failure(assert_events_equal, {"games_in_jackpot": ["c", "b", "a"]}, expected, ignore_order=True) == (
+        'events differ at 1 path\n  games_in_jackpot[0]\n    - expected: (absent)\n    + actual:   "c"'
+    )
+    assert failure(assert_events_equal, {"games_in_jackpot": ["b", "z"]}, expected, ignore_order=True) == (
+        'events differ at 1 path\n  games_in_jackpot[0]\n    - expected: "a"\n    + actual:   "z"'
+    )
+
+
+# matches_spec on values of any shape
+
+
+def test_matches_spec_on_a_cyclic_or_deep_payload_answers_and_explains() -> None:
+    event = valid_event("WinEvent")
+    event["metadata"] = {"campaign": "winter"}
+    event["metadata"]["self"] = event["metadata"]
+    assert event == matches_spec("WinEvent", metadata__campaign="winter")
+    matcher = matches_spec("WinEvent", metadata={"campaign": "winter"})
+    assert event != matcher
+    assert matcher.explain(event)[1:] == [
+        "field differences:",
+        "  metadata",
+        '    - expected: {"campaign":"winter"}',
+        '    + actual:   {"campaign":"winter","self":(cycle)}',
+    ]
+    event["metadata"] = {"d": nested(20_000)}
+    assert event == matches_spec("WinEvent", metadata__d=nested(20_000))
+    deeper = matches_spec("WinEvent", metadata__d=nested(20_001))
+    assert event != deeper
+    assert deeper.explain(event) == [
+        "payload does not match matches_spec('WinEvent', metadata__d=" + "[" * 79 + "… (40003 characters))",
+        "field differences:",
+        "  metadata.d",
+        # the window moves to where the two differ: the 20,001st bracket
+        "    - expected: …" + "[" * 41 + "1" + "]" * 36 + "… (40003 characters)",
+        "    + actual:   …" + "[" * 40 + "1" + "]" * 37 + "… (40001 characters)",
+    ]
+
+
+def test_matches_spec_repr_and_explanation_stay_short_for_huge_values() -> None:
+    matcher = matches_spec("OptInEvent", player_id="p" * 10_000)
+    assert repr(matcher) == "matches_spec('OptInEvent', player_id='" + "p" * 78 + "… (10002 characters))"
+    lines = matcher.explain(valid_event("OptInEvent"))
+    assert lines[1:] == [
+        "field differences:",
+        "  player_id",
+        '    - expected: "' + "p" * 78 + "… (10002 characters)",
+        '    + actual:   "p-1"',
+    ]

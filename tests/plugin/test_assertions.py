@@ -309,3 +309,48 @@ def test_plain():
         "--color=no",
     )
     result.stdout.fnmatch_lines(["E       AssertionError: assert {'a': 1} == {'a': 2}", "*Differing items:*"])
+
+
+def test_huge_and_cyclic_payloads_keep_every_reported_line_short(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+def test_matcher():
+    event = {**OPT_IN, "player_id": "p" * 100_000}
+    event["self"] = event
+    assert event == matches_spec("OptInEvent", player_id="p-1")
+
+def test_equal():
+    event = {**OPT_IN, "note\\x1b[31m": "n" * 100_000}
+    event["self"] = event
+    assert_events_equal(event, OPT_IN)
+""",
+        "-vv",
+        "--color=no",
+    )
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "E       assert payload does not match matches_spec('OptInEvent', player_id='p-1')",
+            "E         field differences:",
+            "E           player_id",
+            'E             - expected: "p-1"',
+            'E             + actual:   "' + "p" * 78 + "… (100002 characters)",
+        ],
+        consecutive=True,
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "E       AssertionError: events differ at 2 paths",
+            'E         ["note\\u001b[31m"]',
+            "E           - expected: (absent)",
+            'E           + actual:   "' + "n" * 78 + "… (100002 characters)",
+            "E         self",
+            "E           - expected: (absent)",
+            'E           + actual:   {"instance_id":"inst-1","player_id":"p-1",*… (* characters)',
+        ],
+        consecutive=True,
+    )
+    reported = [line for line in result.stdout.lines if line.startswith("E ")]
+    assert max(map(len, reported)) <= len("E             + actual:   ") + 80 + len(" (100254 characters)")
+    assert "\x1b" not in result.stdout.str()
