@@ -27,8 +27,10 @@ from pytest_thrillpots import (
     assert_valid,
     matches_spec,
 )
-from pytest_thrillpots._assertions import _Comparison, _shortcut, event_differences, json_equal
+from pytest_thrillpots._assertions import event_differences
 from pytest_thrillpots._render import MAX_DIFFERENCES, MAX_KEY_WIDTH, MAX_VALUE_WIDTH
+from pytest_thrillpots.comparison._comparison import _Comparison, json_equal
+from pytest_thrillpots.comparison._core import _shortcut
 
 
 def failure(call: Any, *args: Any, **kwargs: Any) -> str:

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pytest_thrillpots._assertions import json_equal
 from pytest_thrillpots._render import (
     MAX_DIFFERENCES,
     MAX_KEY_WIDTH,
@@ -25,6 +24,7 @@ from pytest_thrillpots._render import (
     render_value,
     violation_lines,
 )
+from pytest_thrillpots.comparison._comparison import json_equal
 from pytest_thrillpots.spec._paths import ABSENT, to_pointer
 from pytest_thrillpots.validation._violation import Violation
 
