@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from pytest_thrillpots._errors import ContractSourceError
 from pytest_thrillpots.evolution._change import BACKWARD, FORWARD, ContractChange
+from pytest_thrillpots.evolution._limits import MAX_SCHEMA_DEPTH
 from pytest_thrillpots.evolution._schema import (
     ANY_VALUE,
     Marker,
@@ -41,6 +43,14 @@ _UNJUDGED_KEYWORDS: Final = (
 )  # fmt: skip
 
 
+def payload_parts(path: tuple[Part, ...]) -> tuple[str | int, ...]:
+    """Where in the payload a change is: further keys of a map are any key (``"*"``); a place in
+    ``$defs`` may be used anywhere, so it is the event itself."""
+    if path and path[0] is Marker.DEFS:
+        return ()
+    return tuple("*" if isinstance(part, Marker) else part for part in path)
+
+
 @dataclass
 class Comparer:
     """Walks an old and a new schema side by side and records each change."""
@@ -48,6 +58,8 @@ class Comparer:
     event: str
     changes: list[ContractChange]
     _active: set[tuple[int, int]] = field(default_factory=set)
+    _depth: int = 0
+    """Schemas being compared, one inside the other (a probe of ``fits`` starts where its caller is)."""
 
     def add(
         self,
@@ -64,13 +76,22 @@ class Comparer:
         reasons = list(dict.fromkeys(r for r in (backward, forward) if r))
         breaks = frozenset(d for d, r in ((BACKWARD, backward), (FORWARD, forward)) if r)
         reason = as_sentence("; ".join(reasons) if reasons else compatible)
-        self.changes.append(ContractChange(self.event, render_parts(path), kind, breaks, reason, old, new))
+        self.changes.append(
+            ContractChange(self.event, render_parts(path), kind, breaks, reason, old, new, parts=payload_parts(path))
+        )
 
     def compare(self, old: SchemaNode, new: SchemaNode, path: tuple[Part, ...]) -> None:
         key = (id(old.schema), id(new.schema))
         if old.schema is new.schema is ANY_VALUE or key in self._active:
             return  # a recursive structure: this pair is being compared further up
+        if self._depth >= MAX_SCHEMA_DEPTH:
+            shown = render_parts(path[:6]) + ("..." if len(path) > 6 else "")
+            raise ContractSourceError(
+                f"{self.event}: its schemas nest more than {MAX_SCHEMA_DEPTH} levels deep (at {shown}, "
+                f"through $ref); thrillpots diff judges schemas up to {MAX_SCHEMA_DEPTH} levels"
+            )
         self._active.add(key)
+        self._depth += 1
         try:
             self._compare_types(old, new, path)
             self._compare_enum(old, new, path)
@@ -82,6 +103,7 @@ class Comparer:
                 self._compare_arrays(old, new, path)
         finally:
             self._active.discard(key)
+            self._depth -= 1
 
     def compare_definitions(self, old: SchemaNode, new: SchemaNode) -> None:
         """``$defs`` both versions keep (RaffleWinEvent's legacy winner tuple) are compared like fields."""
@@ -92,7 +114,7 @@ class Comparer:
 
     def fits(self, narrow: SchemaNode, wide: SchemaNode) -> bool:
         """True when every value ``narrow`` accepts, ``wide`` accepts too."""
-        probe = Comparer(self.event, [])
+        probe = Comparer(self.event, [], _depth=self._depth)
         probe.compare(narrow, wide, ())
         return not any(BACKWARD in c.breaks for c in probe.changes)
 
