@@ -9,7 +9,7 @@ from typing import Any, Final
 
 from pytest_thrillpots._errors import ContractSourceError
 from pytest_thrillpots.evolution._change import BACKWARD, FORWARD, ContractChange
-from pytest_thrillpots.evolution._limits import MAX_SCHEMA_DEPTH
+from pytest_thrillpots.evolution._limits import MAX_COMPARED, MAX_SCHEMA_DEPTH
 from pytest_thrillpots.evolution._schema import (
     ANY_VALUE,
     Marker,
@@ -60,6 +60,8 @@ class Comparer:
     _active: set[tuple[int, int]] = field(default_factory=set)
     _depth: int = 0
     """Schemas being compared, one inside the other (a probe of ``fits`` starts where its caller is)."""
+    _budget: list[int] = field(default_factory=lambda: [MAX_COMPARED])
+    """Pairs of schemas still to compare for this event, shared with the probes."""
 
     def add(
         self,
@@ -90,6 +92,12 @@ class Comparer:
                 f"{self.event}: its schemas nest more than {MAX_SCHEMA_DEPTH} levels deep (at {shown}, "
                 f"through $ref); thrillpots diff judges schemas up to {MAX_SCHEMA_DEPTH} levels"
             )
+        self._budget[0] -= 1
+        if self._budget[0] < 0:
+            raise ContractSourceError(
+                f"{self.event}: its schemas expand, through $ref, to more than {MAX_COMPARED:,} places to compare; "
+                "thrillpots diff refuses schemas that large"
+            )
         self._active.add(key)
         self._depth += 1
         try:
@@ -114,7 +122,7 @@ class Comparer:
 
     def fits(self, narrow: SchemaNode, wide: SchemaNode) -> bool:
         """True when every value ``narrow`` accepts, ``wide`` accepts too."""
-        probe = Comparer(self.event, [], _depth=self._depth)
+        probe = Comparer(self.event, [], _depth=self._depth, _budget=self._budget)
         probe.compare(narrow, wide, ())
         return not any(BACKWARD in c.breaks for c in probe.changes)
 
@@ -208,6 +216,8 @@ class Comparer:
 
     def _compare_constraints(self, old: SchemaNode, new: SchemaNode, path: tuple[Part, ...]) -> None:
         for keyword in (*_LOWER_BOUNDS, *_UPPER_BOUNDS, "uniqueItems", *_EXACT_CONSTRAINTS):
+            if keyword not in old.schema and keyword not in new.schema:
+                continue
             before, after = old.schema.get(keyword), new.schema.get(keyword)
             if keyword == "uniqueItems":
                 before, after = before or None, after or None
@@ -242,6 +252,8 @@ class Comparer:
 
     def _compare_unjudged(self, old: SchemaNode, new: SchemaNode, path: tuple[Part, ...]) -> None:
         for keyword in _UNJUDGED_KEYWORDS:
+            if keyword not in old.schema and keyword not in new.schema:
+                continue
             if canonical_json(old.schema.get(keyword)) != canonical_json(new.schema.get(keyword)):
                 why = (
                     f"the {keyword} keyword changed and thrillpots diff does not judge {keyword}, "

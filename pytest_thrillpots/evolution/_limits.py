@@ -24,6 +24,10 @@ MAX_SCHEMA_DEPTH: Final = 128
 """Schemas nested in one comparison walk, across ``$ref`` to other documents."""
 
 
+MAX_COMPARED: Final = 50_000
+"""Pairs of schemas compared for one event: ``$ref`` to ``$ref`` can fan a few small files out to millions."""
+
+
 def too_deep(where: str) -> ContractSourceError:
     return ContractSourceError(
         f"{where} nests arrays and objects more than {MAX_DEPTH} levels deep; "

@@ -71,7 +71,7 @@ def test_real_contracts_against_an_evolved_copy(evolved: Path) -> None:
         "  seed: field removed (was number): breaks FORWARD",
         "      Old readers require seed, which new writers no longer send.",
         "",
-        "3 changes in 2 events (1 break BACKWARD, 3 break FORWARD): BREAKING in backward mode (1 of 3 not allowed).",
+        "3 changes in 2 events (1 break BACKWARD, 3 break FORWARD): BREAKING in full mode (3 of 3 not allowed).",
     ]
 
 
@@ -100,22 +100,24 @@ def test_exit_code_follows_the_mode(
     assert f"{'compatible' if code == 0 else 'BREAKING'} in {mode} mode" in last
 
 
-def test_default_mode_is_backward_and_json_format(evolved: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_default_mode_is_full_and_json_format(evolved: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", str(SCHEMAS), str(evolved), "--format", "json"]) == 1
     document = json.loads(capsys.readouterr().out)
-    assert document["mode"] == "backward"
+    assert document["mode"] == "full"
     assert document["compatible"] is False
-    assert [c["breaking"] for c in document["changes"]] == [False, True, False]
+    assert document["consumers"] is None
+    assert [c["breaking"] for c in document["changes"]] == [True, True, True]
     assert document["changes"][2] == {
         "event": "WinEvent",
         "path": "seed",
         "kind": "field_removed",
         "breaks": ["FORWARD"],
         "allowed_under": "BACKWARD",
-        "breaking": False,
+        "breaking": True,
         "old": "number",
         "new": None,
         "reason": "Old readers require seed, which new writers no longer send.",
+        "consumers": None,
     }
 
 
@@ -302,8 +304,11 @@ def test_asyncapi_messages_inline_in_channels_and_in_version_2(tmp_path: Path) -
         encoding="utf-8",
     )
     report = diff_contracts(v2, v3)
-    assert [(c.event, c.path, c.kind, sorted(c.breaks)) for c in report.changes] == [
-        ("Tick", "n", "required_added", ["BACKWARD"])
+    assert [(c.event, c.path, c.kind, c.old, c.new, sorted(c.breaks)) for c in report.changes] == [
+        # 2.x channel names are addresses; this 3.0 channel has none, and no operation sends Tick.
+        ("Tick", "<event>", "channel_address_changed", "c", "no address", ["BACKWARD", "FORWARD"]),
+        ("Tick", "<event>", "operation_removed", "send on no address", None, ["FORWARD"]),
+        ("Tick", "n", "required_added", None, None, ["BACKWARD"]),
     ]
 
 

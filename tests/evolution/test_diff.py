@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_thrillpots import ContractChange, ContractSourceError, DiffReport, diff_contracts
-from pytest_thrillpots.evolution._change import CHANGE_KINDS, MODES
+from pytest_thrillpots.evolution._change import CHANGE_KINDS, DOCUMENT_KINDS, MODES
 
 B, F = "BACKWARD", "FORWARD"
 
@@ -95,7 +95,12 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], list[tuple[str, str, str,
         {"E": obj(a={"type": ["number", "string"]})},
         [("E", "a", "type_widened", {F})],
     ),
-    ("integer widened to number", {"E": obj(a={"type": "integer"})}, {"E": obj(a=NUM)}, [("E", "a", "type_widened", {F})]),
+    (
+        "integer widened to number",
+        {"E": obj(a={"type": "integer"})},
+        {"E": obj(a=NUM)},
+        [("E", "a", "type_widened", {F})],
+    ),
     (
         "type narrowed",
         {"E": obj(a={"type": ["number", "string"]})},
@@ -289,9 +294,10 @@ def test_every_change_kind_in_every_mode(
     ]
 
 
-def test_the_table_covers_every_change_kind() -> None:
+def test_the_table_covers_every_payload_change_kind() -> None:
+    """The kinds above the payload (channels, operations, content types) have their table in test_routing."""
     covered = {kind for _, _, _, expected in CASES for _, _, kind, _ in expected}
-    assert covered == set(CHANGE_KINDS)
+    assert covered == set(CHANGE_KINDS) - DOCUMENT_KINDS
 
 
 def test_reasons_are_one_sentence_naming_the_field() -> None:
@@ -331,7 +337,17 @@ def test_change_text_and_confluent_labels() -> None:
         "old": "number",
         "new": "number or null",
         "reason": "New writers may send null, which old readers reject.",
+        "consumers": None,
     }
+
+
+def test_the_default_mode_is_full() -> None:
+    """The producer deploys first (old readers meet new events) and consumers replay history
+    (new readers meet old events): a removed field every consumer reads fails by default."""
+    report = diff_contracts({"E": obj(a=NUM, b=STR)}, {"E": obj(a=NUM)})
+    assert report.mode == "full"
+    assert not report.compatible
+    assert diff_contracts({"E": obj(a=NUM, b=STR)}, {"E": obj(a=NUM)}, mode="backward").compatible
 
 
 def test_both_directions_and_no_direction_get_their_labels() -> None:
@@ -343,7 +359,9 @@ def test_both_directions_and_no_direction_get_their_labels() -> None:
 
 
 def test_unknown_mode_is_a_value_error_naming_the_modes() -> None:
-    with pytest.raises(ValueError, match=r"unknown mode 'backwards': use backward, forward or full\. Did you mean 'backward'"):
+    with pytest.raises(
+        ValueError, match=r"unknown mode 'backwards': use backward, forward or full\. Did you mean 'backward'"
+    ):
         diff_contracts({"E": obj(a=NUM)}, {"E": obj(a=NUM)}, mode="backwards")  # type: ignore[arg-type]
 
 
@@ -354,7 +372,9 @@ def test_the_confluent_spelling_of_a_mode_works() -> None:
 
 
 def test_a_dangling_ref_is_a_source_error() -> None:
-    with pytest.raises(ContractSourceError, match=r"\$ref 'Nope.schema.json' in E.schema.json points at Nope.schema.json"):
+    with pytest.raises(
+        ContractSourceError, match=r"\$ref 'Nope.schema.json' in E.schema.json points at Nope.schema.json"
+    ):
         diff_contracts({"E": obj(a={"$ref": "Nope.schema.json"})}, {"E": obj(a=NUM)})
 
 
@@ -433,7 +453,9 @@ def written_by(draw: st.DrawFn, schema: dict[str, Any]) -> dict[str, Any]:
 
 @settings(max_examples=300, deadline=None)
 @given(old=object_schemas(), new=object_schemas(), data=st.data())
-def test_a_direction_reported_compatible_really_is(old: dict[str, Any], new: dict[str, Any], data: st.DataObject) -> None:
+def test_a_direction_reported_compatible_really_is(
+    old: dict[str, Any], new: dict[str, Any], data: st.DataObject
+) -> None:
     """No BACKWARD break reported -> new readers accept what old writers send; FORWARD likewise."""
     report = diff_contracts({"E": old}, {"E": new})
     if not any(c.breaks_in("backward") for c in report.changes):
