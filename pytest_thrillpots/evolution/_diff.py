@@ -54,8 +54,8 @@ class ConsumerVerdict:
         for read in self.reads:
             paths.setdefault(read.interaction, []).append(read.path)
         groups: dict[tuple[str, ...], list[str]] = {}
-        for interaction, read in paths.items():
-            groups.setdefault(tuple(dict.fromkeys(read)), []).append(interaction)
+        for interaction, read_paths in paths.items():
+            groups.setdefault(tuple(dict.fromkeys(read_paths)), []).append(interaction)
         shown = "; ".join(f"{_listed(list(p))} in {_quoted(i)}" for p, i in groups.items())
         return f"{self.consumer}: {self.verdict} (reads {shown})"
 
