@@ -17,6 +17,7 @@ error, never a consumer that reads nothing.
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import os
 import re
@@ -263,16 +264,24 @@ def _contents(item: Mapping[str, Any], label: str) -> object:
     body, encoded, content_type = contents.get("content"), contents.get("encoded", False), contents.get("contentType")
     if content_type is not None and "json" not in str(content_type).lower():
         raise ContractSourceError(f"{label} has {content_type} contents; thrillpots diff reads JSON messages only")
+    if encoded not in ("JSON", "json", "base64") or not isinstance(body, str):
+        if encoded not in (False, None):
+            raise ContractSourceError(
+                f"{label} has contents encoded as {encoded!r}; thrillpots diff reads JSON or base64"
+            )
+        return body
+    text: str | bytes = body
+    if encoded == "base64":
+        try:
+            text = base64.b64decode(body, validate=True)
+        except binascii.Error:
+            raise ContractSourceError(f"{label} has base64 contents that are not valid base64") from None
     try:
-        if encoded in ("JSON", "json") and isinstance(body, str):
-            return json.loads(body)
-        if encoded == "base64" and isinstance(body, str):
-            return json.loads(base64.b64decode(body, validate=True))
-    except (ValueError, RecursionError) as exc:
-        raise ContractSourceError(f"{label} has {encoded} contents that are not JSON ({type(exc).__name__})") from None
-    if encoded not in (False, None):
-        raise ContractSourceError(f"{label} has contents encoded as {encoded!r}; thrillpots diff reads JSON or base64")
-    return body
+        return json.loads(text)
+    except RecursionError:
+        raise too_deep(label) from None
+    except ValueError as exc:
+        raise ContractSourceError(f"{label} has {encoded} contents that are not JSON ({exc})") from None
 
 
 def _leaves(body: object) -> Iterator[Parts]:
