@@ -134,13 +134,18 @@ def read_pacts(
             continue
         consumers.add(consumer)
         interactions.extend(found)
+    labels = [os.fspath(s) for s in sources] + ([f"the Pact Broker at {settings.url}"] if settings is not None else [])
+    if not documents:
+        raise ContractSourceError(
+            f"no pact for the provider {provider!r} in {' and '.join(labels)}: check the provider name "
+            "(--provider, provider=...) and the broker's consumer version selectors"
+        )
     if not consumers:
         named = " and ".join(repr(name) for name in sorted({name for _, name in ignored}))
         raise ContractSourceError(
-            f"no pact is with the provider {provider!r} (the pacts read are with {named or 'no provider'}): "
+            f"no pact is with the provider {provider!r} (the pacts read are with {named}): "
             "name the provider the consumers' pacts are with (--provider, provider=...)"
         )
-    labels = [os.fspath(s) for s in sources] + ([f"the Pact Broker at {settings.url}"] if settings is not None else [])
     return PactReads(tuple(labels), tuple(sorted(consumers)), tuple(interactions), tuple(ignored))
 
 

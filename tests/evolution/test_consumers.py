@@ -369,7 +369,8 @@ def test_pacts_from_a_url_and_from_the_broker(monkeypatch: pytest.MonkeyPatch) -
         ),
         (
             {FOR_VERIFICATION: {"_embedded": {"pacts": []}}},
-            "no pact is with the provider 'thrillpots' (the pacts read are with no provider)",
+            f"no pact for the provider 'thrillpots' in the Pact Broker at {BROKER}: check the provider name "
+            "(--provider, provider=...) and the broker's consumer version selectors",
         ),
     ],
 )
