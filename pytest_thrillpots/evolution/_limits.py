@@ -73,7 +73,7 @@ def check_size(document: Any, where: str) -> None:
         if size > MAX_VALUES:
             if written < size:
                 raise ContractSourceError(
-                    f"{where}: its YAML aliases expand it to more than {MAX_VALUES:,} values; "
+                    f"{where} expands, through YAML aliases, to more than {MAX_VALUES:,} values; "
                     "thrillpots diff refuses documents that large (write the repeated parts once, or without aliases)"
                 )
             raise ContractSourceError(

@@ -84,7 +84,7 @@ def test_a_yaml_alias_bomb_is_refused_quickly(tmp_path: Path, capsys: pytest.Cap
     assert main(["diff", str(document), str(document)]) == 2
     assert time.perf_counter() - started < 2
     assert capsys.readouterr().err == (
-        f"thrillpots: error: {document}: {document.resolve().as_posix()}: its YAML aliases expand it to more than "
+        f"thrillpots: error: {document}: {document.resolve().as_posix()} expands, through YAML aliases, to more than "
         f"{MAX_VALUES:,} values; thrillpots diff refuses documents that large (write the repeated parts once, "
         "or without aliases)\n"
     )
@@ -212,7 +212,7 @@ def test_check_size_counts_a_shared_value_at_every_place_it_appears(value: objec
         shared = [shared] * 10
         expanded = 1 + 10 * expanded
     if expanded > MAX_VALUES:
-        with pytest.raises(ContractSourceError, match="its YAML aliases expand it to more than 100,000 values"):
+        with pytest.raises(ContractSourceError, match="expands, through YAML aliases, to more than 100,000 values"):
             check_size(shared, "doc")
     else:
         check_size(shared, "doc")
