@@ -12,6 +12,8 @@ from pytest_thrillpots.evolution._change import BACKWARD, FORWARD, ContractChang
 from pytest_thrillpots.evolution._limits import MAX_COMPARED, MAX_SCHEMA_DEPTH
 from pytest_thrillpots.evolution._schema import (
     ANY_VALUE,
+    LOWER_BOUNDS,
+    UPPER_BOUNDS,
     Marker,
     Part,
     SchemaNode,
@@ -27,10 +29,10 @@ from pytest_thrillpots.evolution._schema import (
     types_within,
 )
 
-_LOWER_BOUNDS: Final = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains")
+_LOWER_BOUNDS: Final = LOWER_BOUNDS
 
 
-_UPPER_BOUNDS: Final = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains")
+_UPPER_BOUNDS: Final = UPPER_BOUNDS
 
 
 _EXACT_CONSTRAINTS: Final = ("pattern", "format", "multipleOf", "contentEncoding", "contentMediaType")

@@ -126,6 +126,8 @@ class ContractSet:
     version is compared as one even where the other version references it."""
     routing: Routing | None = None
     """Channels, operations and content types: an AsyncAPI document's, None for schema files."""
+    merges: dict[tuple[int, int], Any] = field(default_factory=dict)
+    """Each ``$ref`` with keywords beside it, merged with its target once (``schema_node``)."""
 
     def document(self, key: str) -> Any:
         if key not in self._documents:

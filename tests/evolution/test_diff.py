@@ -641,3 +641,122 @@ def test_provider_without_pacts_is_a_type_error() -> None:
         TypeError, match=r"provider= names the provider in the pacts: give pacts=\.\.\. or broker=\.\.\. too"
     ):
         diff_contracts({"E": obj(a=NUM)}, {"E": obj(a=NUM)}, provider="payments")
+
+
+# --- $ref with keywords beside it, and recursion through them --------------------------------
+
+
+def with_defs(schema: dict[str, Any], **defs: Any) -> dict[str, Any]:
+    return {**schema, "$defs": defs}
+
+
+@pytest.mark.parametrize(
+    ("beside", "target", "changed_target", "expected"),
+    [
+        # both apply: the tighter bound is the one in force, and it did not change
+        ({"minimum": 1}, {"type": "number", "minimum": 5}, {"type": "number", "minimum": 5}, []),
+        (
+            {"minimum": 1},
+            {"type": "number", "minimum": 5},
+            {"type": "number", "minimum": 3},
+            [("n", "constraint_loosened")],
+        ),
+        ({"maxLength": 9}, {"type": "string", "maxLength": 4}, {"type": "string", "maxLength": 4}, []),
+        # the types both allow: integer, in both versions
+        ({"type": ["number", "null"]}, {"type": ["integer", "string"]}, {"type": "integer"}, []),
+        ({"required": ["a"]}, obj(("b",), a=NUM, b=NUM), obj(("b",), a=NUM, b=NUM), []),
+        ({"required": ["a"]}, obj(("b",), a=NUM, b=NUM), obj((), a=NUM, b=NUM), [("n.b", "required_removed")]),
+        # two patterns cannot be one: the pair is the allOf it means, and a change to it is not judged
+        (
+            {"pattern": "^a"},
+            {"type": "string", "pattern": "b$"},
+            {"type": "string", "pattern": "c$"},
+            [("n", "unsupported_change")],
+        ),
+    ],
+)
+def test_keywords_beside_a_ref_apply_with_its_target(
+    beside: dict[str, Any], target: Any, changed_target: Any, expected: list[tuple[str, str]]
+) -> None:
+    event = obj(n={"$ref": "#/$defs/N", **beside})
+    report = diff_contracts({"E": with_defs(event, N=target)}, {"E": with_defs(event, N=changed_target)})
+    assert [(c.path, c.kind) for c in report.changes if not c.path.startswith("$defs")] == expected
+
+
+def test_a_recursive_array_reached_through_a_ref_with_keywords_beside_it_terminates() -> None:
+    tree = {"$ref": "#/$defs/Tree", "minItems": 1, "$defs": {"Tree": {"type": "array", "items": {"$ref": "#"}}}}
+    report = diff_contracts({"E": tree}, {"E": {"type": "object"}})
+    assert [(c.path, c.kind, c.old) for c in report.changes] == [
+        ("<event>", "type_changed", "array"),
+        ("<event>", "constraint_loosened", "minItems 1"),
+    ]
+    changed = copy.deepcopy(tree)
+    changed["minItems"] = 2
+    assert [(c.path, c.kind) for c in diff_contracts({"E": tree}, {"E": changed}).changes] == [
+        ("<event>", "constraint_tightened"),
+        ("$defs/Tree[*]", "constraint_tightened"),  # its items are the event, again
+    ]
+
+
+LEAF_SCHEMAS = st.one_of(
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(["string", "number", "integer", "boolean", "null", ["string", "null"]])},
+        optional={
+            "enum": st.lists(
+                st.one_of(st.integers(0, 2), st.sampled_from(["a", "b"]), st.none()), min_size=1, max_size=3
+            ),
+            "minimum": st.integers(0, 3),
+            "pattern": st.sampled_from(["^a", "b"]),
+            "multipleOf": st.sampled_from([1, 2, 0.5]),
+        },
+    ),
+    st.booleans(),
+    st.sampled_from(
+        [{}, {"$ref": "#"}, {"$ref": "#/$defs/d"}, {"$ref": "X.schema.json"}, {"$ref": "#/$defs/d", "minimum": 1}]
+    ),
+)
+
+
+def _compound(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(
+        st.builds(
+            lambda props, required, further: {
+                "type": "object",
+                "properties": props,
+                "required": required,
+                **({} if further is None else {"additionalProperties": further}),
+            },
+            st.dictionaries(st.sampled_from("abc"), inner, max_size=3),
+            st.lists(st.sampled_from("abcd"), max_size=3, unique=True),
+            st.one_of(st.none(), inner),
+        ),
+        st.builds(
+            lambda items, prefix: {"type": "array", "items": items, **({"prefixItems": prefix} if prefix else {})},
+            inner,
+            st.lists(inner, max_size=2),
+        ),  # fmt: skip
+        st.builds(lambda options: {"oneOf": options}, st.lists(inner, min_size=1, max_size=2)),
+    )
+
+
+ANY_SCHEMAS = st.recursive(LEAF_SCHEMAS, _compound, max_leaves=10)
+
+
+def as_document(schema: Any, definition: Any) -> dict[str, Any]:
+    return {**(schema if isinstance(schema, dict) else {"allOf": [schema]}), "$defs": {"d": definition}}
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=ANY_SCHEMAS, new=ANY_SCHEMAS, old_def=ANY_SCHEMAS, new_def=ANY_SCHEMAS, other=ANY_SCHEMAS)
+def test_any_schemas_give_a_report_or_a_source_error(
+    old: Any, new: Any, old_def: Any, new_def: Any, other: Any
+) -> None:
+    """Recursive, referencing, self-referencing schemas: a verdict, or a one-line error; never a crash."""
+    before = {"E": as_document(old, old_def), "X": as_document(other, old_def)}
+    after = {"E": as_document(new, new_def), "X": as_document(other, new_def)}
+    try:
+        report = diff_contracts(before, after)
+    except ContractSourceError:
+        return
+    report.text()
+    assert diff_contracts(before, copy.deepcopy(before)).changes == ()
