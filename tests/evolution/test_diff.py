@@ -734,7 +734,7 @@ def _compound(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
             lambda items, prefix: {"type": "array", "items": items, **({"prefixItems": prefix} if prefix else {})},
             inner,
             st.lists(inner, max_size=2),
-        ),  # fmt: skip
+        ),
         st.builds(lambda options: {"oneOf": options}, st.lists(inner, min_size=1, max_size=2)),
     )
 
