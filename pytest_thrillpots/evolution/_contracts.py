@@ -59,7 +59,12 @@ class _FileTree:
 
     def list_dir(self, path: str) -> list[str] | None:
         directory = Path(path)
-        return sorted(p.name for p in directory.iterdir()) if directory.is_dir() else None
+        if not directory.is_dir():
+            return None
+        try:
+            return sorted(p.name for p in directory.iterdir())
+        except OSError as exc:
+            raise ContractSourceError(f"{self.label}: cannot list {path}: {exc.strerror or exc}") from None
 
 
 @dataclass

@@ -653,3 +653,16 @@ def test_a_channel_address_change_is_reported_on_the_command_line(
         "'a progressive jackpot win (metadata present)' and 'a withheld jackpot win'.",
     ]
     assert "  wallet_service: breaks (reads brand_id, community_winners" in "\n".join(out)
+
+
+def test_a_directory_that_cannot_be_listed_is_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(self: Path) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    assert main(["diff", str(tmp_path), str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"thrillpots: error: {tmp_path}: cannot list {tmp_path.resolve().as_posix()}: Permission denied\n"
+    )

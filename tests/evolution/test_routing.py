@@ -325,3 +325,55 @@ def test_the_operations_messages_are_the_ones_it_names(tmp_path: Path) -> None:
 
     report = diff_contracts(write(tmp_path, "old.yaml", document(None)), write(tmp_path, "new.yaml", document(["Win"])))
     assert [(c.event, c.kind, c.old) for c in report.changes] == [("Tick", "operation_removed", "send on jackpot.wins")]
+
+
+def with_tick(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with a second message, Tick, on a channel of its own: the same in every version."""
+    doc = copy.deepcopy(document)
+    tick = {"name": "Tick", "contentType": "application/json", "payload": {"type": "object"}}
+    if doc["asyncapi"].startswith("2."):
+        doc["channels"]["jackpot.ticks"] = {"subscribe": {"message": tick}}
+    else:
+        doc["components"]["messages"]["Tick"] = tick
+        doc["channels"]["ticks"] = {
+            "address": "jackpot.ticks",
+            "messages": {"Tick": {"$ref": "#/components/messages/Tick"}},
+        }
+        doc["operations"]["sendTick"] = {"action": "send", "channel": {"$ref": "#/channels/ticks"}}
+    return doc
+
+
+def pact_reading(tmp_path: Path, consumer: str, event: str, body: dict[str, Any]) -> Path:
+    interaction = {
+        "type": "Asynchronous/Messages",
+        "description": f"{consumer} reads {event}",
+        "contents": {"content": body, "contentType": "application/json", "encoded": False},
+        "metadata": {"event_type": event},
+    }
+    path = tmp_path / f"{consumer}.json"
+    pact = {"consumer": {"name": consumer}, "provider": {"name": "thrillpots"}, "interactions": [interaction]}
+    path.write_text(json.dumps(pact), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("old", "new", "expected"), [c[1:] for c in CASES if c[3]], ids=[c[0] for c in CASES if c[3]])
+def test_every_document_level_change_read_or_not_by_a_consumer_in_every_mode(
+    tmp_path: Path,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    expected: list[tuple[str, str | None, str | None, set[str]]],
+    mode: str,
+) -> None:
+    """A change above the payload reaches every consumer of the message, whatever field it reads,
+    and no consumer of another message."""
+    old_doc, new_doc = write(tmp_path, "old.yaml", with_tick(old)), write(tmp_path, "new.yaml", with_tick(new))
+    breaks = any(bool(b) if mode == "full" else mode.upper() in b for *_, b in expected)
+    for consumer, event, reached in (("wallet", "Win", True), ("ticker", "Tick", False)):
+        pact = pact_reading(tmp_path, consumer, event, {"id": "x"})
+        report = diff_contracts(old_doc, new_doc, mode=mode, pacts=pact)  # type: ignore[arg-type]
+        assert [(c.kind, c.old, c.new, set(c.breaks)) for c in report.changes] == expected
+        assert [bool(c.read_by) for c in report.changes] == [reached] * len(expected)
+        assert report.compatible is not (breaks and reached)
+        verdict = "breaks" if breaks and reached else "compatible" if reached else "unaffected"
+        assert [(v.consumer, v.verdict) for v in report.consumers] == [(consumer, verdict)]
