@@ -746,6 +746,7 @@ def as_document(schema: Any, definition: Any) -> dict[str, Any]:
     return {**(schema if isinstance(schema, dict) else {"allOf": [schema]}), "$defs": {"d": definition}}
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(old=ANY_SCHEMAS, new=ANY_SCHEMAS, old_def=ANY_SCHEMAS, new_def=ANY_SCHEMAS, other=ANY_SCHEMAS)
 def test_any_schemas_give_a_report_or_a_source_error(
