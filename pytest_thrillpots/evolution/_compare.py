@@ -7,9 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from pytest_thrillpots._errors import ContractSourceError
 from pytest_thrillpots.evolution._change import BACKWARD, FORWARD, ContractChange
+from pytest_thrillpots.evolution._limits import MAX_COMPARED, MAX_SCHEMA_DEPTH
 from pytest_thrillpots.evolution._schema import (
     ANY_VALUE,
+    LOWER_BOUNDS,
+    UPPER_BOUNDS,
     Marker,
     Part,
     SchemaNode,
@@ -25,10 +29,10 @@ from pytest_thrillpots.evolution._schema import (
     types_within,
 )
 
-_LOWER_BOUNDS: Final = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains")
+_LOWER_BOUNDS: Final = LOWER_BOUNDS
 
 
-_UPPER_BOUNDS: Final = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains")
+_UPPER_BOUNDS: Final = UPPER_BOUNDS
 
 
 _EXACT_CONSTRAINTS: Final = ("pattern", "format", "multipleOf", "contentEncoding", "contentMediaType")
@@ -41,6 +45,14 @@ _UNJUDGED_KEYWORDS: Final = (
 )  # fmt: skip
 
 
+def payload_parts(path: tuple[Part, ...]) -> tuple[str | int, ...]:
+    """Where in the payload a change is: further keys of a map are any key (``"*"``); a place in
+    ``$defs`` may be used anywhere, so it is the event itself."""
+    if path and path[0] is Marker.DEFS:
+        return ()
+    return tuple("*" if isinstance(part, Marker) else part for part in path)
+
+
 @dataclass
 class Comparer:
     """Walks an old and a new schema side by side and records each change."""
@@ -48,6 +60,10 @@ class Comparer:
     event: str
     changes: list[ContractChange]
     _active: set[tuple[int, int]] = field(default_factory=set)
+    _depth: int = 0
+    """Schemas being compared, one inside the other (a probe of ``fits`` starts where its caller is)."""
+    _budget: list[int] = field(default_factory=lambda: [MAX_COMPARED])
+    """Pairs of schemas still to compare for this event, shared with the probes."""
 
     def add(
         self,
@@ -64,13 +80,28 @@ class Comparer:
         reasons = list(dict.fromkeys(r for r in (backward, forward) if r))
         breaks = frozenset(d for d, r in ((BACKWARD, backward), (FORWARD, forward)) if r)
         reason = as_sentence("; ".join(reasons) if reasons else compatible)
-        self.changes.append(ContractChange(self.event, render_parts(path), kind, breaks, reason, old, new))
+        self.changes.append(
+            ContractChange(self.event, render_parts(path), kind, breaks, reason, old, new, parts=payload_parts(path))
+        )
 
     def compare(self, old: SchemaNode, new: SchemaNode, path: tuple[Part, ...]) -> None:
         key = (id(old.schema), id(new.schema))
         if old.schema is new.schema is ANY_VALUE or key in self._active:
             return  # a recursive structure: this pair is being compared further up
+        if self._depth >= MAX_SCHEMA_DEPTH:
+            shown = render_parts(path[:6]) + ("..." if len(path) > 6 else "")
+            raise ContractSourceError(
+                f"{self.event}: its schemas nest more than {MAX_SCHEMA_DEPTH} levels deep (at {shown}, "
+                f"through $ref); thrillpots diff judges schemas up to {MAX_SCHEMA_DEPTH} levels"
+            )
+        self._budget[0] -= 1
+        if self._budget[0] < 0:
+            raise ContractSourceError(
+                f"{self.event}: its schemas expand, through $ref, to more than {MAX_COMPARED:,} places to compare; "
+                "thrillpots diff refuses schemas that large"
+            )
         self._active.add(key)
+        self._depth += 1
         try:
             self._compare_types(old, new, path)
             self._compare_enum(old, new, path)
@@ -82,6 +113,7 @@ class Comparer:
                 self._compare_arrays(old, new, path)
         finally:
             self._active.discard(key)
+            self._depth -= 1
 
     def compare_definitions(self, old: SchemaNode, new: SchemaNode) -> None:
         """``$defs`` both versions keep (RaffleWinEvent's legacy winner tuple) are compared like fields."""
@@ -92,7 +124,7 @@ class Comparer:
 
     def fits(self, narrow: SchemaNode, wide: SchemaNode) -> bool:
         """True when every value ``narrow`` accepts, ``wide`` accepts too."""
-        probe = Comparer(self.event, [])
+        probe = Comparer(self.event, [], _depth=self._depth, _budget=self._budget)
         probe.compare(narrow, wide, ())
         return not any(BACKWARD in c.breaks for c in probe.changes)
 
@@ -186,6 +218,8 @@ class Comparer:
 
     def _compare_constraints(self, old: SchemaNode, new: SchemaNode, path: tuple[Part, ...]) -> None:
         for keyword in (*_LOWER_BOUNDS, *_UPPER_BOUNDS, "uniqueItems", *_EXACT_CONSTRAINTS):
+            if keyword not in old.schema and keyword not in new.schema:
+                continue
             before, after = old.schema.get(keyword), new.schema.get(keyword)
             if keyword == "uniqueItems":
                 before, after = before or None, after or None
@@ -220,6 +254,8 @@ class Comparer:
 
     def _compare_unjudged(self, old: SchemaNode, new: SchemaNode, path: tuple[Part, ...]) -> None:
         for keyword in _UNJUDGED_KEYWORDS:
+            if keyword not in old.schema and keyword not in new.schema:
+                continue
             if canonical_json(old.schema.get(keyword)) != canonical_json(new.schema.get(keyword)):
                 why = (
                     f"the {keyword} keyword changed and thrillpots diff does not judge {keyword}, "

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 import subprocess
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol, Union
 from urllib.parse import urljoin, urlsplit
@@ -20,6 +21,8 @@ from urllib.parse import urljoin, urlsplit
 import jsonschema_rs
 
 from pytest_thrillpots._errors import ContractSourceError
+from pytest_thrillpots.evolution._limits import check_size, too_deep
+from pytest_thrillpots.evolution._routing import NO_ADDRESS, Routing
 from pytest_thrillpots.spec import EVENT_TYPES, SCHEMA_SUFFIX
 from pytest_thrillpots.spec._paths import to_pointer
 
@@ -56,7 +59,12 @@ class _FileTree:
 
     def list_dir(self, path: str) -> list[str] | None:
         directory = Path(path)
-        return sorted(p.name for p in directory.iterdir()) if directory.is_dir() else None
+        if not directory.is_dir():
+            return None
+        try:
+            return sorted(p.name for p in directory.iterdir())
+        except OSError as exc:
+            raise ContractSourceError(f"{self.label}: cannot list {path}: {exc.strerror or exc}") from None
 
 
 @dataclass
@@ -67,7 +75,12 @@ class _MemoryTree:
     def read(self, path: str) -> bytes:
         if path not in self.files:
             raise ContractSourceError(f"{self.label}: no schema named {path}")
-        return json.dumps(self.files[path]).encode()
+        schema = self.files[path]
+        check_size(schema, f"{self.label}: {path}")
+        try:
+            return json.dumps(schema).encode()
+        except (TypeError, ValueError) as exc:
+            raise ContractSourceError(f"{self.label}: {path} is not JSON ({exc})") from None
 
     def list_dir(self, path: str) -> list[str] | None:
         return sorted(self.files) if path == "" else None
@@ -113,6 +126,13 @@ class ContractSet:
     _tree: _Tree
     _documents: dict[str, Any]
     _ids: dict[str, str]
+    schemas: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    """Every top-level schema by name, events and structures: a name that is an event in one
+    version is compared as one even where the other version references it."""
+    routing: Routing | None = None
+    """Channels, operations and content types: an AsyncAPI document's, None for schema files."""
+    merges: dict[tuple[int, int], Any] = field(default_factory=dict)
+    """Each ``$ref`` with keywords beside it, merged with its target once (``schema_node``)."""
 
     def document(self, key: str) -> Any:
         if key not in self._documents:
@@ -121,6 +141,7 @@ class ContractSet:
 
     def _add(self, key: str, data: bytes) -> None:
         doc = _parse(data, key, self.label)
+        check_size(doc, f"{self.label}: {key}")
         if not _is_asyncapi(doc):
             check_schema(doc, f"{self.label}: {key}")
         self._documents[key] = doc
@@ -216,7 +237,9 @@ def _load_git(source: str, cwd: Path) -> ContractSet:
         check=False,
     )
     if verified.returncode != 0:
-        raise ContractSourceError(f"{source}: no commit, branch or tag named {ref!r} in {toplevel}")
+        raise ContractSourceError(
+            f"{source}: no commit, branch or tag named {ref!r} in {toplevel}{_shallow_hint(ref, toplevel)}"
+        )
     path = posixpath.normpath(path.strip("/")) if path else DEFAULT_GIT_PATH
     path = "" if path == "." else path
     tree = _GitTree(source, verified.stdout.strip(), toplevel)
@@ -226,6 +249,31 @@ def _load_git(source: str, cwd: Path) -> ContractSet:
     if kind == "blob":
         return _load_file(tree, path, source)
     raise ContractSourceError(f"{source}: {path} does not exist at {ref}; name another path with git:{ref}:PATH")
+
+
+def _shallow_hint(ref: str, toplevel: str) -> str:
+    """Why a ref is missing in a shallow clone (CI checkouts often are), and how to fetch it; else ""."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=toplevel, capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    if git("rev-parse", "--is-shallow-repository") != "true":
+        return ""
+    remotes = git("remote").split()
+    ancestor = re.fullmatch(r"(.+?)((?:[~^]\d*)+)", ref)
+    if ancestor:
+        steps = sum(int(n or 1) for n in re.findall(r"[~^](\d*)", ancestor[2]))
+        fetch = f"`git fetch --deepen={steps}`"
+    else:
+        remote, _, branch = ref.partition("/")
+        if remote not in remotes or not branch:
+            remote, branch = (remotes[0] if remotes else "origin"), ref
+        fetch = f"`git fetch --depth=1 {remote} {branch}` and compare with git:FETCH_HEAD"
+    return (
+        f", which is a shallow clone (only the last commits were fetched, as CI checkouts do): fetch it first with "
+        f"{fetch}, or fetch the whole history (`git fetch --unshallow`; actions/checkout: fetch-depth: 0)"
+    )
 
 
 _META_SCHEMAS: Final = {
@@ -280,10 +328,13 @@ def _load_directory(tree: _Tree, directory: str, label: str) -> ContractSet:
             target_key, _ = contracts.resolve(ref, key)
             if target_key != key:
                 referenced.add(target_key)
-    contracts.structures = frozenset(name for name, key in keys.items() if key in referenced)
-    contracts.events = {
-        name: (key, contracts.document(key)) for name, key in _ordered(keys) if name not in contracts.structures
-    }
+    # A file another references is a structure, unless the spec names it an event: an event
+    # stays an event however it is referenced (OptInEvent may embed a WinEvent).
+    contracts.structures = frozenset(
+        name for name, key in keys.items() if key in referenced and name not in EVENT_TYPES
+    )
+    contracts.schemas = {name: (key, contracts.document(key)) for name, key in _ordered(keys)}
+    contracts.events = {name: entry for name, entry in contracts.schemas.items() if name not in contracts.structures}
     return contracts
 
 
@@ -291,60 +342,146 @@ def _load_file(tree: _Tree, key: str, label: str) -> ContractSet:
     contracts = ContractSet(label, {}, frozenset(), tree, {}, {})
     doc = contracts.document(key)
     if isinstance(doc, dict) and "asyncapi" in doc:
-        contracts.events = dict(_asyncapi_payloads(contracts, key, doc))
+        contracts.routing = Routing()
+        contracts.events = _AsyncAPIMessages(contracts, key, doc).read()
         if not contracts.events:
             raise ContractSourceError(f"{label}: the AsyncAPI document defines no messages")
-        return contracts
-    if isinstance(doc, dict) and any(k in doc for k in ("type", "properties", "$ref", "$schema")):
+    elif isinstance(doc, dict) and any(k in doc for k in ("type", "properties", "$ref", "$schema")):
         name = posixpath.basename(key).removesuffix(SCHEMA_SUFFIX).removesuffix(".json")
         contracts.events = {str(doc.get("title") or name): (key, doc)}
-        return contracts
-    raise ContractSourceError(f"{label}: neither an AsyncAPI document nor a JSON Schema")
+    else:
+        raise ContractSourceError(f"{label}: neither an AsyncAPI document nor a JSON Schema")
+    contracts.schemas = dict(contracts.events)
+    return contracts
 
 
-def _asyncapi_payloads(contracts: ContractSet, key: str, doc: dict[str, Any]) -> Iterator[tuple[str, tuple[str, Any]]]:
-    """Each message's payload schema, from components and channels (AsyncAPI 2.x and 3.x)."""
-    components = _mapping(contracts, doc, "components")
-    for name, schema in _mapping(contracts, components, "schemas", "components").items():
-        check_schema(schema, f"{contracts.label}: components.schemas.{name}")
-    candidates: list[tuple[str, Any]] = list(_mapping(contracts, components, "messages", "components").items())
-    for channel_name, channel in _mapping(contracts, doc, "channels").items():
-        where = f"channels.{channel_name}"
-        if not isinstance(channel, dict):
-            raise ContractSourceError(f"{contracts.label}: {where} is {_json_kind(channel)}, not a mapping")
-        candidates.extend(_mapping(contracts, channel, "messages", where).items())
-        for operation in ("publish", "subscribe"):
-            message = _mapping(contracts, channel, operation, where).get("message")
-            if message is not None:
-                candidates.append(("", message))
-    seen: set[str] = set()
-    for message_key, raw in candidates:
-        message_doc, message = key, raw
+_V2_ACTIONS: Final = {"subscribe": "send", "publish": "receive"}
+"""AsyncAPI 2.x operations in 3.0's words: ``subscribe`` is what the application sends."""
+
+
+class _AsyncAPIMessages:
+    """Each message's payload schema and route, from components, channels and operations (2.x and 3.x).
+
+    Every message is kept: one without a ``name`` is named by where it sits, one without a
+    payload accepts any payload, and two different messages of one name are an error, never
+    one silently dropped.
+    """
+
+    def __init__(self, contracts: ContractSet, key: str, doc: dict[str, Any]) -> None:
+        self.contracts, self.key, self.doc = contracts, key, doc
+        self.label = contracts.label
+        self.version_2 = str(doc.get("asyncapi", "")).startswith("2.")
+        self.default_type = doc.get("defaultContentType")
+        self.events: dict[str, tuple[str, Any]] = {}
+        self._seen: dict[str, str] = {}  # message name -> canonical JSON of the message
+        assert contracts.routing is not None
+        self.routing = contracts.routing
+
+    def read(self) -> dict[str, tuple[str, Any]]:
+        components = _mapping(self.contracts, self.doc, "components")
+        for name, schema in _mapping(self.contracts, components, "schemas", "components").items():
+            check_schema(schema, f"{self.label}: components.schemas.{name}")
+        for name, message in _mapping(self.contracts, components, "messages", "components").items():
+            self.messages(message, f"components.messages.{name}", name)
+        channels = _mapping(self.contracts, self.doc, "channels")
+        members: dict[str, list[str]] = {}
+        for channel_id, channel in channels.items():
+            where = f"channels.{channel_id}"
+            if not isinstance(channel, dict):
+                raise ContractSourceError(f"{self.label}: {where} is {_json_kind(channel)}, not a mapping")
+            address = str(channel_id) if self.version_2 else _address(channel.get("address"))
+            names = members.setdefault(str(channel_id), [])
+            for message_key, message in _mapping(self.contracts, channel, "messages", where).items():
+                names += self.messages(message, f"{where}.messages.{message_key}", message_key)
+            for operation, action in _V2_ACTIONS.items():
+                body = _mapping(self.contracts, channel, operation, where)
+                if "message" in body:
+                    sent = self.messages(body["message"], f"{where}.{operation}.message", f"{channel_id} {operation}")
+                    names += sent
+                    for name in sent:
+                        self.routing.route(name).operations.add((action, address))
+            for name in names:
+                self.routing.route(name).addresses.add(address)
+        if not self.version_2:
+            for operation_id, operation in _mapping(self.contracts, self.doc, "operations").items():
+                self.operation(str(operation_id), operation, channels, members)
+        return self.events
+
+    def operation(
+        self, operation_id: str, operation: Any, channels: Mapping[str, Any], members: dict[str, list[str]]
+    ) -> None:
+        where = f"operations.{operation_id}"
+        if not isinstance(operation, dict):
+            raise ContractSourceError(f"{self.label}: {where} is {_json_kind(operation)}, not a mapping")
+        action = operation.get("action")
+        if action not in ("send", "receive"):
+            raise ContractSourceError(
+                f"{self.label}: {where}.action is {json.dumps(action, default=str)}; AsyncAPI 3 takes send or receive"
+            )
+        channel_ref = operation.get("channel")
+        ref = channel_ref.get("$ref") if isinstance(channel_ref, dict) else None
+        if not isinstance(ref, str) or not ref.startswith("#/channels/"):
+            raise ContractSourceError(
+                f"{self.label}: {where}.channel must be a $ref to '#/channels/<id>' of this document"
+            )
+        _, channel = self.contracts.resolve(ref, self.key)
+        channel_id = ref.removeprefix("#/channels/").replace("~1", "/").replace("~0", "~")
+        if channel_id not in channels or not isinstance(channel, dict):
+            raise ContractSourceError(f"{self.label}: {where}.channel {ref!r} names no channel")
+        address = _address(channel.get("address"))
+        listed = operation.get("messages")
+        if listed is None:
+            names = members.get(channel_id, [])
+        elif isinstance(listed, list):
+            names = [n for i, m in enumerate(listed) for n in self.messages(m, f"{where}.messages[{i}]", "")]
+        else:
+            raise ContractSourceError(f"{self.label}: {where}.messages is {_json_kind(listed)}, not a list")
+        for name in names:
+            self.routing.route(name).operations.add((action, address))
+
+    def messages(self, raw: Any, where: str, fallback: str) -> list[str]:
+        """The names of the messages ``raw`` stands for (a 2.x ``oneOf`` stands for several), each recorded."""
+        message_doc, message = self.key, raw
         for _ in range(64):
             if not (isinstance(message, dict) and "$ref" in message):
                 break
             ref = message["$ref"]
             if not isinstance(ref, str):
-                raise ContractSourceError(f"{contracts.label}: a message $ref in {message_doc} is {_json_kind(ref)}")
-            message_doc, message = contracts.resolve(ref, message_doc)
+                raise ContractSourceError(f"{self.label}: a message $ref in {message_doc} is {_json_kind(ref)}")
+            fallback = ref.rsplit("/", 1)[-1] if "#/" in ref else fallback
+            message_doc, message = self.contracts.resolve(ref, message_doc)
         else:
-            raise ContractSourceError(f"{contracts.label}: message $ref chain in {message_doc} does not end")
-        if not isinstance(message, dict) or "payload" not in message:
-            continue
-        name = str(message.get("name") or message_key)
-        if not name or name in seen:
-            continue
-        seen.add(name)
-        payload, schema_format = message["payload"], message.get("schemaFormat")
+            raise ContractSourceError(f"{self.label}: message $ref chain in {message_doc} does not end")
+        if not isinstance(message, dict):
+            raise ContractSourceError(f"{self.label}: {where} is {_json_kind(message)}, not a message")
+        if isinstance(message.get("oneOf"), list) and "payload" not in message:
+            return [n for i, m in enumerate(message["oneOf"]) for n in self.messages(m, f"{where}.oneOf[{i}]", "")]
+        name = str(message.get("name") or message.get("messageId") or fallback or where)
+        seen = json.dumps(message, sort_keys=True, default=str)
+        if name in self._seen:
+            if self._seen[name] != seen:
+                raise ContractSourceError(
+                    f"{self.label}: two different messages are named {name}; give each its own name"
+                )
+            return [name]
+        self._seen[name] = seen
+        payload, schema_format = message.get("payload", True), message.get("schemaFormat")
         if isinstance(payload, dict) and "schema" in payload and "schemaFormat" in payload:
             payload, schema_format = payload["schema"], payload["schemaFormat"]
         if schema_format is not None and not str(schema_format).startswith(_JSON_SCHEMA_FORMATS):
             raise ContractSourceError(
-                f"{contracts.label}: message {name} has schemaFormat {schema_format}; "
+                f"{self.label}: message {name} has schemaFormat {schema_format}; "
                 "thrillpots diff compares JSON Schemas only"
             )
-        check_schema(payload, f"{contracts.label}: the payload of message {name}")
-        yield name, (message_doc, payload)
+        check_schema(payload, f"{self.label}: the payload of message {name}")
+        content_type = message.get("contentType") or self.default_type
+        self.routing.route(name).content_type = str(content_type) if content_type is not None else None
+        self.events[name] = (message_doc, payload)
+        return [name]
+
+
+def _address(value: Any) -> str:
+    return NO_ADDRESS if value is None else str(value)
 
 
 def _mapping(contracts: ContractSet, parent: Mapping[str, Any], name: str, where: str = "") -> Mapping[str, Any]:
@@ -383,12 +520,16 @@ def _parse(data: bytes, key: str, label: str) -> Any:
 
         try:
             return yaml.safe_load(data)
+        except RecursionError:
+            raise too_deep(f"{label}: {key}") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""
             raise ContractSourceError(f"{label}: {key} is not valid YAML{where}") from None
     try:
         return json.loads(data)
+    except RecursionError:
+        raise too_deep(f"{label}: {key}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ContractSourceError(f"{label}: {key} is not valid JSON ({exc})") from None
 

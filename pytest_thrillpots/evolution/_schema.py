@@ -61,7 +61,16 @@ def schema_node(contracts: ContractSet, doc: str, raw: Any) -> SchemaNode:
         if isinstance(target, dict):
             pointer = ref.partition("#")[2]
             name = str(target.get("title") or pointer.rsplit("/", 1)[-1] or doc.rsplit("/", 1)[-1].split(".")[0])
-        raw = {**target, **constraints} if constraints and isinstance(target, dict) else target
+        if constraints and isinstance(target, dict):
+            key = (
+                id(raw),
+                id(target),
+            )  # one object for each pair: a recursive schema is recognised when it comes round
+            if key not in contracts.merges:
+                contracts.merges[key] = merge_siblings(target, constraints)
+            raw = contracts.merges[key]
+        else:
+            raw = target
     else:
         raise ContractSourceError(f"{contracts.label}: $ref chain in {doc} does not end")
     if raw is True:
@@ -71,6 +80,36 @@ def schema_node(contracts: ContractSet, doc: str, raw: Any) -> SchemaNode:
     if not isinstance(raw, dict):
         raise ContractSourceError(f"{contracts.label}: {doc} holds {json.dumps(raw)} where a schema belongs")
     return SchemaNode(contracts, doc, raw, schema_types(raw), name)
+
+
+LOWER_BOUNDS: Final = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties", "minContains")
+
+
+UPPER_BOUNDS: Final = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties", "maxContains")
+
+
+def merge_siblings(target: Mapping[str, Any], siblings: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A ``$ref``'s target and the keywords beside the ``$ref``: both apply, as in an ``allOf``.
+
+    A keyword on both sides keeps what both say: the tighter bound, every required name, the
+    types both allow. Any other keyword that differs cannot be one value, so the pair stays the
+    ``allOf`` it means (which the comparison reports as a change it cannot judge, if it changes).
+    """
+    merged = dict(target)
+    for key, value in siblings.items():
+        if key not in merged or canonical_json(merged[key]) == canonical_json(value):
+            merged[key] = value
+        elif key in LOWER_BOUNDS + UPPER_BOUNDS and not isinstance(value, bool) and not isinstance(merged[key], bool):
+            merged[key] = max(merged[key], value) if key in LOWER_BOUNDS else min(merged[key], value)
+        elif key == "required":
+            merged[key] = list(dict.fromkeys([*merged[key], *value]))
+        elif key == "type":
+            ours, theirs = schema_types({"type": merged[key]}), schema_types({"type": value})
+            both = {t for t in ours if types_within([t], theirs)} | {t for t in theirs if types_within([t], ours)}
+            merged[key] = [t for t in TYPE_ORDER if t in both]
+        else:
+            return {"allOf": [dict(target), dict(siblings)]}
+    return merged
 
 
 def schema_types(schema: Mapping[str, Any]) -> frozenset[str]:
@@ -110,8 +149,12 @@ def type_words(types: Iterable[str]) -> str:
     return " or ".join(t for t in TYPE_ORDER if t in present)
 
 
-def describe_node(node: SchemaNode) -> str:
-    """The node's type in a few words: ``number or null``, ``PayoutRecord object``, ``array of strings``."""
+def describe_node(node: SchemaNode, _outer: frozenset[int] = frozenset()) -> str:
+    """The node's type in a few words: ``number or null``, ``PayoutRecord object``, ``array of strings``.
+
+    An array whose items are the array itself (``items: {"$ref": "#"}``), or arrays nested
+    more than four deep, are an ``array of arrays``.
+    """
     values = schema_enum(node.schema)
     if values is not None:
         return " or ".join(json.dumps(v) for v in values)
@@ -124,7 +167,11 @@ def describe_node(node: SchemaNode) -> str:
         if kind == "object" and node.name:
             words.append(f"{node.name} object")
         elif kind == "array" and "items" in node.schema:
-            words.append(f"array of {plural_words(describe_node(node.child(node.schema['items'])))}")
+            items = node.child(node.schema["items"])
+            if id(items.schema) in _outer or items.schema is node.schema or len(_outer) >= 4:
+                words.append("array of arrays")
+            else:
+                words.append(f"array of {plural_words(describe_node(items, _outer | {id(node.schema)}))}")
         else:
             words.append(kind)
     if ALL_TYPES - {"null"} <= node.types:

@@ -71,7 +71,7 @@ def test_real_contracts_against_an_evolved_copy(evolved: Path) -> None:
         "  seed: field removed (was number): breaks FORWARD",
         "      Old readers require seed, which new writers no longer send.",
         "",
-        "3 changes in 2 events (1 break BACKWARD, 3 break FORWARD): BREAKING in backward mode (1 of 3 not allowed).",
+        "3 changes in 2 events (1 break BACKWARD, 3 break FORWARD): BREAKING in full mode (3 of 3 not allowed).",
     ]
 
 
@@ -100,22 +100,24 @@ def test_exit_code_follows_the_mode(
     assert f"{'compatible' if code == 0 else 'BREAKING'} in {mode} mode" in last
 
 
-def test_default_mode_is_backward_and_json_format(evolved: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_default_mode_is_full_and_json_format(evolved: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", str(SCHEMAS), str(evolved), "--format", "json"]) == 1
     document = json.loads(capsys.readouterr().out)
-    assert document["mode"] == "backward"
+    assert document["mode"] == "full"
     assert document["compatible"] is False
-    assert [c["breaking"] for c in document["changes"]] == [False, True, False]
+    assert document["consumers"] is None
+    assert [c["breaking"] for c in document["changes"]] == [True, True, True]
     assert document["changes"][2] == {
         "event": "WinEvent",
         "path": "seed",
         "kind": "field_removed",
         "breaks": ["FORWARD"],
         "allowed_under": "BACKWARD",
-        "breaking": False,
+        "breaking": True,
         "old": "number",
         "new": None,
         "reason": "Old readers require seed, which new writers no longer send.",
+        "consumers": None,
     }
 
 
@@ -302,8 +304,11 @@ def test_asyncapi_messages_inline_in_channels_and_in_version_2(tmp_path: Path) -
         encoding="utf-8",
     )
     report = diff_contracts(v2, v3)
-    assert [(c.event, c.path, c.kind, sorted(c.breaks)) for c in report.changes] == [
-        ("Tick", "n", "required_added", ["BACKWARD"])
+    assert [(c.event, c.path, c.kind, c.old, c.new, sorted(c.breaks)) for c in report.changes] == [
+        # 2.x channel names are addresses; this 3.0 channel has none, and no operation sends Tick.
+        ("Tick", "<event>", "channel_address_changed", "c", "no address", ["BACKWARD", "FORWARD"]),
+        ("Tick", "<event>", "operation_removed", "send on no address", None, ["FORWARD"]),
+        ("Tick", "n", "required_added", None, None, ["BACKWARD"]),
     ]
 
 
@@ -451,3 +456,213 @@ def test_a_broken_file_a_document_refers_to_is_named_as_broken_not_missing(
     (evolved / "WinEvent.schema.json").write_text(content, encoding="utf-8")
     with pytest.raises(ContractSourceError, match=re.escape(message)):
         diff_contracts(SCHEMAS, document)
+
+
+# --- shallow clones ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shallow(history: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A CI checkout of the history: the branch `feature` only, its last commit only."""
+    git(history, "checkout", "-q", "-b", "feature")
+    clone = tmp_path / "ci"
+    git(tmp_path, "clone", "-q", "--depth=1", "--branch=feature", "--single-branch", history.as_uri(), str(clone))
+    monkeypatch.chdir(clone)
+    return clone
+
+
+@pytest.mark.parametrize(
+    ("ref", "fetch"),
+    [
+        ("main", "`git fetch --depth=1 origin main` and compare with git:FETCH_HEAD"),
+        ("origin/main", "`git fetch --depth=1 origin main` and compare with git:FETCH_HEAD"),
+        ("v1", "`git fetch --depth=1 origin v1` and compare with git:FETCH_HEAD"),
+        ("HEAD~1", "`git fetch --deepen=1`"),
+        ("HEAD~2^", "`git fetch --deepen=3`"),
+    ],
+)
+def test_a_ref_missing_from_a_shallow_clone_says_why_and_how_to_fetch_it(
+    shallow: Path, ref: str, fetch: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["diff", f"git:{ref}", "contracts/schemas"]) == 2
+    assert capsys.readouterr().err == (
+        f"thrillpots: error: git:{ref}: no commit, branch or tag named {ref!r} in {shallow.resolve()}, which is a "
+        f"shallow clone (only the last commits were fetched, as CI checkouts do): fetch it first with {fetch}, or "
+        "fetch the whole history (`git fetch --unshallow`; actions/checkout: fetch-depth: 0)\n"
+    )
+
+
+def test_the_fetch_the_hint_names_makes_the_ref_comparable(shallow: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git(shallow, "fetch", "-q", "--depth=1", "origin", "main")
+    assert main(["diff", "git:FETCH_HEAD", "contracts/schemas"]) == 0
+    assert "No changes between git:FETCH_HEAD and contracts/schemas" in capsys.readouterr().out
+
+
+# --- events referenced by other events -------------------------------------------------------
+
+
+def test_an_event_another_schema_starts_to_reference_stays_an_event(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """OptInEvent gains a property {"$ref": "WinEvent.schema.json"}, and WinEvent.seed is retyped in the same change."""
+    copy = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, copy)
+    edit(copy, "OptInEvent", lambda s: s["properties"].update(last_win={"$ref": "WinEvent.schema.json"}))
+    edit(copy, "WinEvent", lambda s: s["properties"]["seed"].update(type="string"))
+    assert main(["diff", str(SCHEMAS), str(copy)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "WinEvent",
+        "  seed: type changed (number -> string): breaks BACKWARD and FORWARD",
+        "      New readers reject the number values old writers send; old readers reject the string values new writers send.",
+        "",
+        "OptInEvent",
+        "  last_win: field added (WinEvent object): compatible",
+        "      Old readers ignore last_win as an unknown field, and new readers do not require it.",
+        "",
+        "2 changes in 2 events (1 break BACKWARD, 1 break FORWARD): BREAKING in full mode (1 of 2 not allowed).",
+    ]
+
+
+def test_an_event_both_versions_reference_is_compared_as_an_event_and_where_it_is_used(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(SCHEMAS, old)
+    edit(old, "OptInEvent", lambda s: s["properties"].update(last_win={"$ref": "WinEvent.schema.json"}))
+    shutil.copytree(old, new)
+    edit(new, "WinEvent", lambda s: s["properties"]["seed"].update(type="string"))
+    report = diff_contracts(old, new)
+    assert [(c.event, c.path, c.kind) for c in report.changes] == [
+        ("WinEvent", "seed", "type_changed"),
+        ("OptInEvent", "last_win.seed", "type_changed"),
+    ]
+
+
+# --- with the consumers' pacts ---------------------------------------------------------------
+
+PACTS = REPO / "contracts" / "pacts"
+
+
+def test_a_removal_no_consumer_reads_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    copy = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, copy)
+    edit(copy, "WinEvent", remove_seed)
+    assert main(["diff", str(SCHEMAS), str(copy)]) == 1  # without pacts: every consumer might read it
+    capsys.readouterr()
+    assert main(["diff", str(SCHEMAS), str(copy), "--pacts", str(PACTS)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "WinEvent",
+        "  seed: field removed (was number): breaks FORWARD",
+        "      Old readers require seed, which new writers no longer send.",
+        "      Read by no consumer: it passes.",
+        "",
+        f"Consumers (4 with pacts from {PACTS}):",
+        "  crm: unaffected",
+        "  lobby_widget: unaffected",
+        "  payout_ops: unaffected",
+        "  wallet_service: unaffected",
+        "",
+        "1 change in 1 event (0 break BACKWARD, 1 break FORWARD): compatible in full mode for every consumer "
+        "(1 change breaks full mode but no consumer reads it).",
+    ]
+
+
+def test_a_removal_a_consumer_reads_fails_naming_the_consumer_and_interactions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy = tmp_path / "schemas"
+    shutil.copytree(SCHEMAS, copy)
+    edit(copy, "OptInEvent", lambda s: (s["properties"].pop("player_id"), s["required"].remove("player_id")))
+    assert main(["diff", str(SCHEMAS), str(copy), "--pacts", str(PACTS)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "OptInEvent",
+        "  player_id: field removed (was string): breaks FORWARD",
+        "      Old readers require player_id, which new writers no longer send.",
+        "      Read by crm in 'a player opts in' and 'a player opts out'.",
+        "",
+        f"Consumers (4 with pacts from {PACTS}):",
+        "  crm: breaks (reads player_id in 'a player opts in' and 'a player opts out')",
+        "  lobby_widget: unaffected",
+        "  payout_ops: unaffected",
+        "  wallet_service: unaffected",
+        "",
+        "1 change in 1 event (0 break BACKWARD, 1 break FORWARD): BREAKING in full mode for crm "
+        "(1 of 1 breaks what a consumer reads).",
+    ]
+    assert main(["diff", str(SCHEMAS), str(copy), "--pacts", str(PACTS), "--mode", "backward"]) == 0
+
+
+def test_pacts_in_json(evolved: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", str(SCHEMAS), str(evolved), "--pacts", str(PACTS), "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert [(c["path"], c["breaking"], [r["consumer"] for r in c["consumers"]]) for c in document["changes"]] == [
+        ("jackpot_type", True, ["lobby_widget"]),
+        ("pots[*].current_value", True, ["lobby_widget", "lobby_widget"]),
+        ("seed", False, []),
+    ]
+    assert document["changes"][1]["consumers"] == [
+        {"consumer": "lobby_widget", "interaction": "an update of a running jackpot", "reads": "pots"},
+        {"consumer": "lobby_widget", "interaction": "an update of a running jackpot", "reads": "pots[*].current_value"},
+    ]
+    assert [(v["consumer"], v["verdict"]) for v in document["consumers"]] == [
+        ("crm", "unaffected"),
+        ("lobby_widget", "breaks"),
+        ("payout_ops", "unaffected"),
+        ("wallet_service", "unaffected"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--provider", "payments"], "--provider names the provider in the pacts: give --pacts or --broker too"),
+        (["--pacts", "nowhere"], "nowhere: neither a pact file nor a directory of pact files"),
+        (["--broker"], "no Pact Broker URL: set PACT_BROKER_BASE_URL or pass PactBroker(url='https://...')"),
+        (
+            ["--pacts", str(PACTS), "--provider", "payments"],
+            "no pact is with the provider 'payments' (the pacts read are with 'thrillpots'): "
+            "name the provider the consumers' pacts are with (--provider, provider=...)",
+        ),
+    ],
+)
+def test_pacts_that_cannot_be_read_exit_2_with_one_line(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PACT_BROKER_BASE_URL", raising=False)
+    assert main(["diff", str(SCHEMAS), str(SCHEMAS), *argv]) == 2
+    assert capsys.readouterr().err == f"thrillpots: error: {message}\n"
+
+
+def test_a_channel_address_change_is_reported_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = tmp_path / "asyncapi.yaml"
+    new.write_text(
+        (REPO / "contracts" / "asyncapi.yaml")
+        .read_text(encoding="utf-8")
+        .replace("address: WinEvent", "address: jackpots.wins")
+        .replace("./schemas/", f"{SCHEMAS.as_posix()}/"),
+        encoding="utf-8",
+    )
+    assert main(["diff", str(REPO / "contracts" / "asyncapi.yaml"), str(new), "--pacts", str(PACTS)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[:4] == [
+        "WinEvent",
+        "  <event>: channel address changed (WinEvent -> jackpots.wins): breaks BACKWARD and FORWARD",
+        "      New readers listen on jackpots.wins, and old writers sent WinEvent to WinEvent; "
+        "old readers listen on WinEvent, and new writers send WinEvent to jackpots.wins.",
+        "      Read by wallet_service in 'a progressive jackpot win (metadata null)', "
+        "'a progressive jackpot win (metadata present)' and 'a withheld jackpot win'.",
+    ]
+    assert "  wallet_service: breaks (reads brand_id, community_winners" in "\n".join(out)
+
+
+def test_a_directory_that_cannot_be_listed_is_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(self: Path) -> Any:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    assert main(["diff", str(tmp_path), str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"thrillpots: error: {tmp_path}: cannot list {tmp_path.resolve().as_posix()}: Permission denied\n"
+    )

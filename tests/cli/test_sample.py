@@ -61,15 +61,27 @@ def test_formats(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     assert one_line == orjson.dumps(WinEventFactory.seeded(1).build()) + b"\n"
     array = _run(capsysbinary, "sample", "WinEvent", "-n", "2", "--seed", "1", "--format", "json")[1]
     assert orjson.loads(array) == WinEventFactory.seeded(1).batch(2)
-    assert array.startswith(b"[\n  {\n    \"brand_id\"")
+    assert array.startswith(b'[\n  {\n    "brand_id"')
     assert _run(capsysbinary, "sample", "WinEvent", "-n", "0", "--format", "json", "--seed", "1")[1] == b"[]\n"
 
 
 def test_traits_and_sets(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     code, out, _ = _run(
-        capsysbinary, "sample", "WinEvent", "--seed", "1", "--trait", "withheld", "--trait", "community:n=2",
-        "--set", "community_winners[1].win_amount=10", "--set", "currency_multipliers.base_currency=GBP",
-        "--set", "metadata__round_id=\"r-1\"",
+        capsysbinary,
+        "sample",
+        "WinEvent",
+        "--seed",
+        "1",
+        "--trait",
+        "withheld",
+        "--trait",
+        "community:n=2",
+        "--set",
+        "community_winners[1].win_amount=10",
+        "--set",
+        "currency_multipliers.base_currency=GBP",
+        "--set",
+        'metadata__round_id="r-1"',
     )
     event = orjson.loads(out)
     assert code == 0
@@ -101,32 +113,59 @@ def test_coverage_events_come_first(capsysbinary: pytest.CaptureFixture[bytes]) 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["WinEvnt"], "no factory for 'WinEvnt': use one of JackpotUpdateEvent, WinEvent, RaffleWinEvent, "
-         "OptInEvent, CommunityPayoutErrorEvent, RafflePayoutErrorEvent (events) or PotTicker, CurrencyValue, "
-         "PayoutRecord, CurrencyMultipliers (structures). Did you mean 'WinEvent' or 'RaffleWinEvent'?"),
-        ([], "name an EVENT (JackpotUpdateEvent, WinEvent, RaffleWinEvent, OptInEvent, CommunityPayoutErrorEvent, "
-         "RafflePayoutErrorEvent, PotTicker, CurrencyValue, PayoutRecord, CurrencyMultipliers) or use --all"),
+        (
+            ["WinEvnt"],
+            "no factory for 'WinEvnt': use one of JackpotUpdateEvent, WinEvent, RaffleWinEvent, "
+            "OptInEvent, CommunityPayoutErrorEvent, RafflePayoutErrorEvent (events) or PotTicker, CurrencyValue, "
+            "PayoutRecord, CurrencyMultipliers (structures). Did you mean 'WinEvent' or 'RaffleWinEvent'?",
+        ),
+        (
+            [],
+            "name an EVENT (JackpotUpdateEvent, WinEvent, RaffleWinEvent, OptInEvent, CommunityPayoutErrorEvent, "
+            "RafflePayoutErrorEvent, PotTicker, CurrencyValue, PayoutRecord, CurrencyMultipliers) or use --all",
+        ),
         (["WinEvent", "--all"], "name an EVENT or use --all, not both (got 'WinEvent' and --all)"),
-        (["WinEvent", "--trait", "witheld"], "--trait witheld: WinEvent has no trait 'witheld'. Did you mean "
-         "'withheld' or 'with_metadata'? Its traits: withheld, with_metadata, without_metadata, community(n=3)."),
-        (["WinEvent", "--trait", "community:n"], "--trait community:n: write parameters as NAME:KEY=NUMBER, e.g. community:n=5"),
-        (["--all", "--trait", "raffle", "--trait", "nope"], "--trait nope: no event type here has it (traits: "
-         "JackpotUpdateEvent: raffle, open_ended, not_started, ended; WinEvent: withheld, with_metadata, "
-         "without_metadata, community(n=3); RaffleWinEvent: withheld, no_winners, winners(n=3), legacy_winners; "
-         "OptInEvent: opted_out, no_contributions; CommunityPayoutErrorEvent: failures(n=1); "
-         "RafflePayoutErrorEvent: failures(n=1))"),
-        (["WinEvent", "--set", "timestamp=soon"], "--set makes the WinEvent invalid: timestamp: expected number, "
-         'got string "soon" [type]'),
-        (["WinEvent", "--set", "timestamp"], "--set timestamp: write it as PATH=JSON, e.g. jackpot_currency='\"GBP\"' or seed=7"),
-        (["--all", "--set", "nope=1"], "--set nope: no event type here has that field (JackpotUpdateEvent has no field "
-         "'nope' (nope is not in the spec). Fields you can set:"),
+        (
+            ["WinEvent", "--trait", "witheld"],
+            "--trait witheld: WinEvent has no trait 'witheld'. Did you mean "
+            "'withheld' or 'with_metadata'? Its traits: withheld, with_metadata, without_metadata, community(n=3).",
+        ),
+        (
+            ["WinEvent", "--trait", "community:n"],
+            "--trait community:n: write parameters as NAME:KEY=NUMBER, e.g. community:n=5",
+        ),
+        (
+            ["--all", "--trait", "raffle", "--trait", "nope"],
+            "--trait nope: no event type here has it (traits: "
+            "JackpotUpdateEvent: raffle, open_ended, not_started, ended; WinEvent: withheld, with_metadata, "
+            "without_metadata, community(n=3); RaffleWinEvent: withheld, no_winners, winners(n=3), legacy_winners; "
+            "OptInEvent: opted_out, no_contributions; CommunityPayoutErrorEvent: failures(n=1); "
+            "RafflePayoutErrorEvent: failures(n=1))",
+        ),
+        (
+            ["WinEvent", "--set", "timestamp=soon"],
+            '--set makes the WinEvent invalid: timestamp: expected number, got string "soon" [type]',
+        ),
+        (
+            ["WinEvent", "--set", "timestamp"],
+            "--set timestamp: write it as PATH=JSON, e.g. jackpot_currency='\"GBP\"' or seed=7",
+        ),
+        (
+            ["--all", "--set", "nope=1"],
+            "--set nope: no event type here has that field (JackpotUpdateEvent has no field "
+            "'nope' (nope is not in the spec). Fields you can set:",
+        ),
         (["WinEvent", "--seed", "x"], "--seed: a seed is a whole number or 'random', not 'x'"),
         (["WinEvent", "-n", "-1"], "-n takes a number of events >= 0, not -1"),
-        (["WinEvent", "--coverage", "--trait", "withheld"],
-         "--coverage events take every branch on their own; use them without --trait and --set"),
+        (
+            ["WinEvent", "--coverage", "--trait", "withheld"],
+            "--coverage events take every branch on their own; use them without --trait and --set",
+        ),
     ],
 )
-def test_usage_errors_exit_2_with_one_line(capsysbinary: pytest.CaptureFixture[bytes], argv: list[str], message: str) -> None:
+def test_usage_errors_exit_2_with_one_line(
+    capsysbinary: pytest.CaptureFixture[bytes], argv: list[str], message: str
+) -> None:
     code, out, err = _run(capsysbinary, "sample", *argv)
     assert (code, out) == (2, b"")
     assert err.startswith(f"thrillpots: error: {message}")
