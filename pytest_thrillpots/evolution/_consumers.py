@@ -16,8 +16,6 @@ error, never a consumer that reads nothing.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import os
 import re
@@ -27,12 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from pytest_thrillpots._errors import ContractSourceError, IdentifyError
+from pytest_thrillpots._errors import ContractSourceError, IdentifyError, PactFileError
 from pytest_thrillpots.evolution._change import ContractChange, Read
 from pytest_thrillpots.evolution._limits import check_size, too_deep
 from pytest_thrillpots.pact._broker import FetchError, PactBroker, Remote, coerce_settings, fetch_json
 from pytest_thrillpots.pact._consumer import DEFAULT_PROVIDER
 from pytest_thrillpots.pact._interactions import EVENT_TYPE_METADATA
+from pytest_thrillpots.pact._reading import JSON_CONTENT_TYPE, WILDCARD, read_pact
 from pytest_thrillpots.pact._sources import is_url
 from pytest_thrillpots.spec import identify
 from pytest_thrillpots.spec._paths import to_human
@@ -217,76 +216,37 @@ def _name(document: Mapping[str, Any], role: str, where: str) -> str:
 
 def _interactions(document: object, where: str, provider: str) -> tuple[str, str | None, list[Interaction]]:
     """(consumer, the other provider or None, the message interactions) of one pact document."""
-    if not isinstance(document, Mapping):
+    try:
+        pact = read_pact(document, source=f"the pact {where}")
+    except PactFileError as exc:
+        raise ContractSourceError(str(exc)) from None
+    if pact.provider != provider:
+        return pact.consumer, pact.provider, []
+    for other in pact.others:
         raise ContractSourceError(
-            f"the pact {where} is not a pact: a pact is a JSON object naming a consumer and a provider"
+            f"the pact {where}: interaction {other.description!r} of {pact.consumer} is {other.kind}; "
+            "thrillpots diff reads message interactions (Asynchronous/Messages) only"
         )
-    named_provider = _name(document, "provider", where)
-    consumer = _name(document, "consumer", where)
-    if named_provider != provider:
-        return consumer, named_provider, []
-    key = "interactions" if "interactions" in document else "messages"
-    items = document.get(key)
-    if not isinstance(items, list):
-        raise ContractSourceError(f"the pact {where} has no list of interactions (V4) or messages (V3)")
     found = []
-    for index, item in enumerate(items):
-        label = f"the pact {where}, {key}[{index}]"
-        if not isinstance(item, Mapping):
-            raise ContractSourceError(f"{label} is not an interaction")
-        description = item.get("description")
-        if not isinstance(description, str):
-            raise ContractSourceError(f"{label} has no description")
-        label = f"the pact {where}: interaction {description!r} of {consumer}"
-        kind = item.get("type", MESSAGE_TYPE)
-        if kind != MESSAGE_TYPE or "request" in item or "response" in item:
-            shown = kind if kind != MESSAGE_TYPE else "an HTTP interaction"
+    for message in pact.messages:
+        label = f"the pact {where}: interaction {message.description!r} of {pact.consumer}"
+        if message.content_type is not None and not JSON_CONTENT_TYPE.match(message.content_type):
             raise ContractSourceError(
-                f"{label} is {shown}; thrillpots diff reads message interactions ({MESSAGE_TYPE}) only"
+                f"{label} has {message.content_type} contents; thrillpots diff reads JSON messages only"
             )
-        body = _contents(item, label)
-        metadata = item.get("metadata")
-        event = metadata.get(EVENT_TYPE_METADATA) if isinstance(metadata, Mapping) else None
-        if not isinstance(event, str):
+        event = message.event_type
+        if event is None:
             try:
-                event = identify(body)
+                event = identify(message.contents)
             except IdentifyError as exc:
                 raise ContractSourceError(f"{label} has no {EVENT_TYPE_METADATA} in its metadata, and {exc}") from None
-        reads = dict.fromkeys([*_leaves(body), *_rule_paths(item.get("matchingRules"), label)])
-        found.append(Interaction(consumer, description, event, tuple(reads), where))
-    return consumer, None, found
-
-
-def _contents(item: Mapping[str, Any], label: str) -> object:
-    """The message body of an interaction: V3's ``contents``, or V4's ``contents.content``, decoded."""
-    contents = item.get("contents")
-    if not (
-        isinstance(contents, Mapping)
-        and "content" in contents
-        and set(contents) <= {"content", "contentType", "encoded"}
-    ):
-        return contents
-    body, encoded, content_type = contents.get("content"), contents.get("encoded", False), contents.get("contentType")
-    if content_type is not None and "json" not in str(content_type).lower():
-        raise ContractSourceError(f"{label} has {content_type} contents; thrillpots diff reads JSON messages only")
-    if encoded not in ("JSON", "json", "base64") or not isinstance(body, str):
-        if encoded not in (False, None):
-            raise ContractSourceError(
-                f"{label} has contents encoded as {encoded!r}; thrillpots diff reads JSON or base64"
-            )
-        return body
-    text: str | bytes = body
-    if encoded == "base64":
-        try:
-            text = base64.b64decode(body, validate=True)
-        except binascii.Error:
-            raise ContractSourceError(f"{label} has base64 contents that are not valid base64") from None
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise too_deep(label) from None
-    except ValueError as exc:
-        raise ContractSourceError(f"{label} has {encoded} contents that are not JSON ({exc})") from None
+        # A rule on an index reads every item: a change to the item's shape reaches it.
+        rule_reads = (
+            tuple("*" if isinstance(p, int) or p == WILDCARD else p for p in r.path) for r in message.rules.values()
+        )
+        reads = dict.fromkeys([*_leaves(message.contents), *rule_reads])
+        found.append(Interaction(pact.consumer, message.description, event, tuple(reads), where))
+    return pact.consumer, None, found
 
 
 def _leaves(body: object) -> Iterator[Parts]:
@@ -300,51 +260,3 @@ def _leaves(body: object) -> Iterator[Parts]:
             stack.extend((child, (*parts, "*")) for child in reversed(value))
         else:
             yield parts
-
-
-def _rule_paths(rules: object, label: str) -> Iterator[Parts]:
-    if rules is None:
-        return
-    if not isinstance(rules, Mapping):
-        raise ContractSourceError(f"{label} has matchingRules that are not an object")
-    if any(isinstance(key, str) and key.startswith("$") for key in rules):
-        raise ContractSourceError(
-            f"{label} has matching rules in the V2 form ($.body...); thrillpots diff reads V3 and V4 pacts"
-        )
-    for category in _RULE_CATEGORIES:
-        paths = rules.get(category)
-        if paths is None:
-            continue
-        if not isinstance(paths, Mapping):
-            raise ContractSourceError(f"{label} has matchingRules.{category} that is not an object")
-        for path in paths:
-            yield rule_path(str(path), label)
-
-
-def rule_path(path: str, label: str = "a pact") -> Parts:
-    """``$.pots[*].current_value`` -> ``("pots", "*", "current_value")``; indexes read as any item."""
-    if not path.startswith("$"):
-        raise _unreadable_rule(path, label)
-    parts: list[str | int] = []
-    position = 1
-    while position < len(path):
-        match = _RULE_TOKEN.match(path, position)
-        if match is None:
-            raise _unreadable_rule(path, label)
-        name, index, single, double = match.groups()
-        if name is not None:
-            parts.append(name)
-        elif index is not None:
-            parts.append("*")
-        else:
-            quoted = single if single is not None else double
-            parts.append(re.sub(r"\\(.)", r"\1", quoted))
-        position = match.end()
-    return tuple(parts)
-
-
-def _unreadable_rule(path: str, label: str) -> ContractSourceError:
-    return ContractSourceError(
-        f"{label} has the matching rule path {path!r}, which thrillpots diff cannot place in the event; "
-        "it reads paths like $.pots[*].current_value, $['odd key'] and $.winners"
-    )

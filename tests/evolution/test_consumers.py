@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_thrillpots import ContractSourceError, PactBroker
-from pytest_thrillpots.evolution._consumers import reaches, read_pacts, rule_path
+from pytest_thrillpots.evolution._consumers import reaches, read_pacts
 from pytest_thrillpots.spec._paths import to_human
 
 REPO = Path(__file__).resolve().parents[2]
@@ -76,36 +76,38 @@ def reads_of(tmp_path: Path, *documents: Any) -> list[tuple[str, str, str, list[
 # --- paths -------------------------------------------------------------------------------------
 
 
+def rule_reads(tmp_path: Path, path: str) -> list[str]:
+    """What a consumer reads, from a pact whose one interaction has one rule at ``path`` (and no contents)."""
+    message = {"description": "x", "contents": {}, "metadata": {"event_type": "OptInEvent"}}
+    message["matchingRules"] = {"body": {path: {"matchers": [{"match": "type"}]}}}
+    pact = {"consumer": {"name": "crm"}, "provider": {"name": "thrillpots"}, "messages": [message]}
+    ((_, _, _, reads),) = reads_of(tmp_path, pact)
+    return [read for read in reads if read != "<event>"]
+
+
 @pytest.mark.parametrize(
-    ("path", "parts"),
+    ("path", "read"),
     [
-        ("$", ()),
-        ("$.player_id", ("player_id",)),
-        ("$.pots[*].current_value", ("pots", "*", "current_value")),
-        ("$.pots[0].current_value", ("pots", "*", "current_value")),
-        ("$.winners", ("winners",)),
-        ("$['odd key'].x", ("odd key", "x")),
-        ('$["a.b"]', ("a.b",)),
-        ("$['it\\'s']", ("it's",)),
-        ("$.multipliers.*", ("multipliers", "*")),
-        ("$.currency-code", ("currency-code",)),
-        ("$[*]", ("*",)),
+        ("$.player_id", "player_id"),
+        ("$.pots[*].current_value", "pots[*].current_value"),
+        ("$.pots[0].current_value", "pots[*].current_value"),
+        ("$.winners", "winners"),
+        ("$['odd key'].x", '["odd key"].x'),
+        ("$.multipliers.*", "multipliers[*]"),
+        ("$[*]", "[*]"),
     ],
 )
-def test_matching_rule_paths_are_read_as_parts(path: str, parts: tuple[str, ...]) -> None:
-    assert rule_path(path) == parts
+def test_matching_rule_paths_are_read_as_paths_of_the_event(tmp_path: Path, path: str, read: str) -> None:
+    assert rule_reads(tmp_path, path) == [read]
 
 
 @pytest.mark.parametrize(
     "path", ["$..player_id", "$.pots[?(@.id)]", "player_id", "$.pots[0:2]", "$.a b", "$.pots[", "$['x]"]
 )
-def test_a_matching_rule_path_that_cannot_be_placed_is_an_error(path: str) -> None:
-    with pytest.raises(ContractSourceError) as error:
-        rule_path(path, "the pact p.json: interaction 'x' of crm")
-    assert str(error.value) == (
-        f"the pact p.json: interaction 'x' of crm has the matching rule path {path!r}, which thrillpots diff cannot "
-        "place in the event; it reads paths like $.pots[*].current_value, $['odd key'] and $.winners"
-    )
+def test_a_matching_rule_path_that_cannot_be_placed_is_an_error(tmp_path: Path, path: str) -> None:
+    with pytest.raises(ContractSourceError, match=r"cannot read the matching rule path") as error:
+        rule_reads(tmp_path, path)
+    assert repr(path) in str(error.value)
 
 
 PARTS = st.lists(st.sampled_from(["a", "b", "c", "*", 0, 1]), max_size=5).map(tuple)
@@ -210,12 +212,18 @@ def test_relative_sources_are_taken_from_cwd(tmp_path: Path) -> None:
     ("document", "message"),
     [
         ("{not json", "the pact {path} is not valid JSON (Expecting property name enclosed in double quotes"),
-        ([1], "the pact {path} is not a pact: a pact is a JSON object naming a consumer and a provider"),
-        ({"provider": {"name": "thrillpots"}, "interactions": []}, "the pact {path} names no consumer (consumer.name)"),
-        ({"consumer": {"name": "crm"}, "interactions": []}, "the pact {path} names no provider (provider.name)"),
+        ([1], "the pact {path} is not a pact: a pact is a JSON object, not an array"),
+        (
+            {"provider": {"name": "thrillpots"}, "interactions": []},
+            'the pact {path} is not a pact: it names no consumer ({{"consumer": {{"name": ...}}}})',
+        ),
+        (
+            {"consumer": {"name": "crm"}, "interactions": []},
+            'the pact {path} is not a pact: it names no provider ({{"provider": {{"name": ...}}}})',
+        ),
         (
             {"consumer": {"name": "crm"}, "provider": {"name": "thrillpots"}},
-            "the pact {path} has no list of interactions (V4) or messages (V3)",
+            "the pact {path} is not a pact: it has neither 'interactions' (V4) nor 'messages' (V3)",
         ),
         (v4_pact("crm", 5), "the pact {path}, interactions[0] is not an interaction"),
         (v4_pact("crm", {"type": "Asynchronous/Messages"}), "the pact {path}, interactions[0] has no description"),
@@ -226,7 +234,7 @@ def test_relative_sources_are_taken_from_cwd(tmp_path: Path) -> None:
         ),
         (
             v4_pact("crm", {"description": "GET /pots", "request": {}, "response": {}}),
-            "the pact {path}: interaction 'GET /pots' of crm is an HTTP interaction; "
+            "the pact {path}: interaction 'GET /pots' of crm is HTTP; "
             "thrillpots diff reads message interactions (Asynchronous/Messages) only",
         ),
         (
@@ -236,16 +244,16 @@ def test_relative_sources_are_taken_from_cwd(tmp_path: Path) -> None:
         ),
         (
             v4_pact("crm", v4_message("zipped", "x", encoded="gzip")),
-            "the pact {path}: interaction 'zipped' of crm has contents encoded as 'gzip'; "
-            "thrillpots diff reads JSON or base64",
+            "the pact {path}, interactions[0] ('zipped'): unknown contents encoding 'gzip' "
+            "(a pact writes false, 'base64' or 'JSON')",
         ),
         (
             v4_pact("crm", v4_message("bad base64", "not base64!", encoded="base64")),
-            "the pact {path}: interaction 'bad base64' of crm has base64 contents that are not valid base64",
+            "the pact {path}, interactions[0] ('bad base64'): its contents are marked base64 but are not base64",
         ),
         (
             v4_pact("crm", v4_message("bad json", "{not json", encoded="JSON")),
-            "the pact {path}: interaction 'bad json' of crm has JSON contents that are not JSON (Expecting property",
+            "the pact {path}, interactions[0] ('bad json'): its contents are marked JSON but are not: Expecting",
         ),
         (
             v4_pact("crm", v4_message("who", {"player_id": "p"}, event_type=None)),
@@ -253,17 +261,12 @@ def test_relative_sources_are_taken_from_cwd(tmp_path: Path) -> None:
             "event type: no event type has all of its fields here (closest: ",
         ),
         (
-            v4_pact("crm", {**v4_message("rules", {}), "matchingRules": {"$.body.a": {"match": "type"}}}),
-            "the pact {path}: interaction 'rules' of crm has matching rules in the V2 form ($.body...); "
-            "thrillpots diff reads V3 and V4 pacts",
-        ),
-        (
             v4_pact("crm", {**v4_message("rules", {}), "matchingRules": {"body": ["$.a"]}}),
-            "the pact {path}: interaction 'rules' of crm has matchingRules.body that is not an object",
+            "the pact {path}, interactions[0] ('rules'): matchingRules.body must be an object, not an array",
         ),
         (
             v4_pact("crm", v4_message("filter", {}, {"$.pots[?(@.id)]": 1})),
-            "the pact {path}: interaction 'filter' of crm has the matching rule path '$.pots[?(@.id)]'",
+            "the pact {path}, interactions[0] ('filter'): cannot read the matching rule path '$.pots[?(@.id)]'",
         ),
         ("[" * 300 + "]" * 300, "the pact {path} nests arrays and objects more than 256 levels deep"),
         ("[" * 5000 + "]" * 5000, "the pact {path} nests arrays and objects more than 256 levels deep"),
@@ -399,3 +402,10 @@ def test_a_url_that_cannot_be_fetched_is_an_error(monkeypatch: pytest.MonkeyPatc
         "cannot fetch the pact https://pacts.example/crm.json: HTTP 404 Not Found; check the URL, and the "
         "credentials (PACT_BROKER_TOKEN, or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD) when it needs them"
     )
+
+
+def test_v2_flat_matching_rules_are_reads_too(tmp_path: Path) -> None:
+    """pact-jvm and old pact-js write ``$.body.<path>`` rules: they are reads like V3's."""
+    pact = v4_pact("crm", {**v4_message("rules", {}), "matchingRules": {"$.body.player_id": {"match": "type"}}})
+    ((_, _, _, reads),) = reads_of(tmp_path, pact)
+    assert "player_id" in reads
