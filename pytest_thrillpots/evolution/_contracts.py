@@ -10,19 +10,27 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-import re
 import subprocess
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Protocol, Union
+from typing import Any, Final, Union
 from urllib.parse import urljoin, urlsplit
 
 import jsonschema_rs
 
 from pytest_thrillpots._errors import ContractSourceError
-from pytest_thrillpots.evolution._limits import check_size, too_deep
+from pytest_thrillpots.evolution._limits import check_size
 from pytest_thrillpots.evolution._routing import NO_ADDRESS, Routing
+from pytest_thrillpots.evolution._trees import (
+    FileTree,
+    GitTree,
+    MemoryTree,
+    Tree,
+    json_kind,
+    parse_contract_text,
+    shallow_hint,
+)
 from pytest_thrillpots.spec import EVENT_TYPES, SCHEMA_SUFFIX
 from pytest_thrillpots.spec._paths import to_pointer
 
@@ -34,86 +42,6 @@ _ASYNCAPI_NAMES = ("asyncapi.yaml", "asyncapi.yml", "asyncapi.json")
 _JSON_SCHEMA_FORMATS = ("application/schema+json", "application/schema+yaml", "application/vnd.aai.asyncapi")
 
 
-class _Tree(Protocol):
-    """Where the files are: the file system, a git commit, or a dict in memory."""
-
-    label: str
-
-    def read(self, path: str) -> bytes: ...
-
-    def list_dir(self, path: str) -> list[str] | None:
-        """The names in a directory, or None when ``path`` is not one."""
-
-
-@dataclass
-class _FileTree:
-    label: str
-
-    def read(self, path: str) -> bytes:
-        try:
-            return Path(path).read_bytes()
-        except IsADirectoryError:
-            raise ContractSourceError(f"{self.label}: {path} is a directory, not a schema file") from None
-        except OSError as exc:
-            raise ContractSourceError(f"{self.label}: cannot read {path}: {exc.strerror or exc}") from None
-
-    def list_dir(self, path: str) -> list[str] | None:
-        directory = Path(path)
-        if not directory.is_dir():
-            return None
-        try:
-            return sorted(p.name for p in directory.iterdir())
-        except OSError as exc:
-            raise ContractSourceError(f"{self.label}: cannot list {path}: {exc.strerror or exc}") from None
-
-
-@dataclass
-class _MemoryTree:
-    label: str
-    files: dict[str, Any]
-
-    def read(self, path: str) -> bytes:
-        if path not in self.files:
-            raise ContractSourceError(f"{self.label}: no schema named {path}")
-        schema = self.files[path]
-        check_size(schema, f"{self.label}: {path}")
-        try:
-            return json.dumps(schema).encode()
-        except (TypeError, ValueError) as exc:
-            raise ContractSourceError(f"{self.label}: {path} is not JSON ({exc})") from None
-
-    def list_dir(self, path: str) -> list[str] | None:
-        return sorted(self.files) if path == "" else None
-
-
-@dataclass
-class _GitTree:
-    """Files at a git commit, read with ``git show`` from the repository around ``cwd``."""
-
-    label: str
-    ref: str
-    top: str
-
-    def _git(self, *args: str) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run(["git", *args], cwd=self.top, capture_output=True, check=False)
-
-    def read(self, path: str) -> bytes:
-        result = self._git("cat-file", "blob", f"{self.ref}:{path}")
-        if result.returncode != 0:
-            raise ContractSourceError(f"{self.label}: {path} does not exist at {self.ref}")
-        return result.stdout
-
-    def list_dir(self, path: str) -> list[str] | None:
-        result = self._git("ls-tree", "--name-only", "-z", f"{self.ref}:{path}" if path else f"{self.ref}^{{tree}}")
-        if result.returncode != 0:
-            return None
-        return sorted(name for name in result.stdout.decode().split("\0") if name)
-
-    def kind(self, path: str) -> str | None:
-        result = self._git("cat-file", "-t", f"{self.ref}:{path}")
-        return result.stdout.decode().strip() if result.returncode == 0 else None
-
-
 @dataclass
 class ContractSet:
     """The event schemas of one version of the contracts, with what they reference."""
@@ -123,7 +51,7 @@ class ContractSet:
     """Event name -> (key of the document it sits in, its schema)."""
     structures: frozenset[str]
     """Names of schema files that other schema files reference: structures, not events."""
-    _tree: _Tree
+    _tree: Tree
     _documents: dict[str, Any]
     _ids: dict[str, str]
     schemas: dict[str, tuple[str, Any]] = field(default_factory=dict)
@@ -140,7 +68,7 @@ class ContractSet:
         return self._documents[key]
 
     def _add(self, key: str, data: bytes) -> None:
-        doc = _parse(data, key, self.label)
+        doc = parse_contract_text(data, key, self.label)
         check_size(doc, f"{self.label}: {key}")
         if not _is_asyncapi(doc):
             check_schema(doc, f"{self.label}: {key}")
@@ -201,12 +129,12 @@ def load_contracts(source: ContractSource, *, cwd: str | os.PathLike[str] | None
     """Read one version of the contracts; raise ``ContractSourceError`` saying what is wrong."""
     if isinstance(source, Mapping):
         files = {f"{name}{SCHEMA_SUFFIX}": schema for name, schema in source.items()}
-        return _load_directory(_MemoryTree("<schemas>", files), "", "<schemas>")
+        return _load_directory(MemoryTree("<schemas>", files), "", "<schemas>")
     text = os.fspath(source)
     if text.startswith("git:"):
         return _load_git(text, Path(cwd or os.getcwd()))
     path = Path(cwd or ".", text) if not Path(text).is_absolute() else Path(text)
-    tree = _FileTree(text)
+    tree = FileTree(text)
     if path.is_dir():
         return _load_directory(tree, path.resolve().as_posix(), text)
     if path.is_file():
@@ -238,42 +166,17 @@ def _load_git(source: str, cwd: Path) -> ContractSet:
     )
     if verified.returncode != 0:
         raise ContractSourceError(
-            f"{source}: no commit, branch or tag named {ref!r} in {toplevel}{_shallow_hint(ref, toplevel)}"
+            f"{source}: no commit, branch or tag named {ref!r} in {toplevel}{shallow_hint(ref, toplevel)}"
         )
     path = posixpath.normpath(path.strip("/")) if path else DEFAULT_GIT_PATH
     path = "" if path == "." else path
-    tree = _GitTree(source, verified.stdout.strip(), toplevel)
+    tree = GitTree(source, verified.stdout.strip(), toplevel)
     kind = tree.kind(path) if path else "tree"
     if kind == "tree":
         return _load_directory(tree, path, source)
     if kind == "blob":
         return _load_file(tree, path, source)
     raise ContractSourceError(f"{source}: {path} does not exist at {ref}; name another path with git:{ref}:PATH")
-
-
-def _shallow_hint(ref: str, toplevel: str) -> str:
-    """Why a ref is missing in a shallow clone (CI checkouts often are), and how to fetch it; else ""."""
-
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], cwd=toplevel, capture_output=True, text=True, check=False)
-        return done.stdout.strip() if done.returncode == 0 else ""
-
-    if git("rev-parse", "--is-shallow-repository") != "true":
-        return ""
-    remotes = git("remote").split()
-    ancestor = re.fullmatch(r"(.+?)((?:[~^]\d*)+)", ref)
-    if ancestor:
-        steps = sum(int(n or 1) for n in re.findall(r"[~^](\d*)", ancestor[2]))
-        fetch = f"`git fetch --deepen={steps}`"
-    else:
-        remote, _, branch = ref.partition("/")
-        if remote not in remotes or not branch:
-            remote, branch = (remotes[0] if remotes else "origin"), ref
-        fetch = f"`git fetch --depth=1 {remote} {branch}` and compare with git:FETCH_HEAD"
-    return (
-        f", which is a shallow clone (only the last commits were fetched, as CI checkouts do): fetch it first with "
-        f"{fetch}, or fetch the whole history (`git fetch --unshallow`; actions/checkout: fetch-depth: 0)"
-    )
 
 
 _META_SCHEMAS: Final = {
@@ -306,7 +209,7 @@ def _is_asyncapi(doc: Any) -> bool:
     return isinstance(doc, dict) and "asyncapi" in doc
 
 
-def _load_directory(tree: _Tree, directory: str, label: str) -> ContractSet:
+def _load_directory(tree: Tree, directory: str, label: str) -> ContractSet:
     names = tree.list_dir(directory) or []
     schema_files = [n for n in names if n.endswith(SCHEMA_SUFFIX)]
     if not schema_files:
@@ -338,7 +241,7 @@ def _load_directory(tree: _Tree, directory: str, label: str) -> ContractSet:
     return contracts
 
 
-def _load_file(tree: _Tree, key: str, label: str) -> ContractSet:
+def _load_file(tree: Tree, key: str, label: str) -> ContractSet:
     contracts = ContractSet(label, {}, frozenset(), tree, {}, {})
     doc = contracts.document(key)
     if isinstance(doc, dict) and "asyncapi" in doc:
@@ -388,7 +291,7 @@ class _AsyncAPIMessages:
         for channel_id, channel in channels.items():
             where = f"channels.{channel_id}"
             if not isinstance(channel, dict):
-                raise ContractSourceError(f"{self.label}: {where} is {_json_kind(channel)}, not a mapping")
+                raise ContractSourceError(f"{self.label}: {where} is {json_kind(channel)}, not a mapping")
             address = str(channel_id) if self.version_2 else _address(channel.get("address"))
             names = members.setdefault(str(channel_id), [])
             for message_key, message in _mapping(self.contracts, channel, "messages", where).items():
@@ -412,7 +315,7 @@ class _AsyncAPIMessages:
     ) -> None:
         where = f"operations.{operation_id}"
         if not isinstance(operation, dict):
-            raise ContractSourceError(f"{self.label}: {where} is {_json_kind(operation)}, not a mapping")
+            raise ContractSourceError(f"{self.label}: {where} is {json_kind(operation)}, not a mapping")
         action = operation.get("action")
         if action not in ("send", "receive"):
             raise ContractSourceError(
@@ -435,7 +338,7 @@ class _AsyncAPIMessages:
         elif isinstance(listed, list):
             names = [n for i, m in enumerate(listed) for n in self.messages(m, f"{where}.messages[{i}]", "")]
         else:
-            raise ContractSourceError(f"{self.label}: {where}.messages is {_json_kind(listed)}, not a list")
+            raise ContractSourceError(f"{self.label}: {where}.messages is {json_kind(listed)}, not a list")
         for name in names:
             self.routing.route(name).operations.add((action, address))
 
@@ -447,13 +350,13 @@ class _AsyncAPIMessages:
                 break
             ref = message["$ref"]
             if not isinstance(ref, str):
-                raise ContractSourceError(f"{self.label}: a message $ref in {message_doc} is {_json_kind(ref)}")
+                raise ContractSourceError(f"{self.label}: a message $ref in {message_doc} is {json_kind(ref)}")
             fallback = ref.rsplit("/", 1)[-1] if "#/" in ref else fallback
             message_doc, message = self.contracts.resolve(ref, message_doc)
         else:
             raise ContractSourceError(f"{self.label}: message $ref chain in {message_doc} does not end")
         if not isinstance(message, dict):
-            raise ContractSourceError(f"{self.label}: {where} is {_json_kind(message)}, not a message")
+            raise ContractSourceError(f"{self.label}: {where} is {json_kind(message)}, not a message")
         if isinstance(message.get("oneOf"), list) and "payload" not in message:
             return [n for i, m in enumerate(message["oneOf"]) for n in self.messages(m, f"{where}.oneOf[{i}]", "")]
         name = str(message.get("name") or message.get("messageId") or fallback or where)
@@ -491,47 +394,8 @@ def _mapping(contracts: ContractSet, parent: Mapping[str, Any], name: str, where
         return {}
     if not isinstance(value, dict):
         path = f"{where}.{name}" if where else name
-        raise ContractSourceError(f"{contracts.label}: {path} is {_json_kind(value)}, not a mapping")
+        raise ContractSourceError(f"{contracts.label}: {path} is {json_kind(value)}, not a mapping")
     return value
-
-
-def json_type(value: Any) -> str:
-    """The JSON Schema type name of a parsed value (``integer`` for whole numbers)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    return {float: "number", str: "string", list: "array", dict: "object"}.get(type(value), "object")
-
-
-_KIND_WORDS: Final = {"array": "a list", "integer": "a number", "number": "a number", "object": "an object"}
-
-
-def _json_kind(value: Any) -> str:
-    kind = json_type(value)
-    return _KIND_WORDS.get(kind, "null" if kind == "null" else f"a {kind}")
-
-
-def _parse(data: bytes, key: str, label: str) -> Any:
-    if key.endswith((".yaml", ".yml")):
-        import yaml
-
-        try:
-            return yaml.safe_load(data)
-        except RecursionError:
-            raise too_deep(f"{label}: {key}") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark is not None else ""
-            raise ContractSourceError(f"{label}: {key} is not valid YAML{where}") from None
-    try:
-        return json.loads(data)
-    except RecursionError:
-        raise too_deep(f"{label}: {key}") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ContractSourceError(f"{label}: {key} is not valid JSON ({exc})") from None
 
 
 def _refs(node: Any) -> Iterator[str]:

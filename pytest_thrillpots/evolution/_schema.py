@@ -10,7 +10,8 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from pytest_thrillpots._errors import ContractSourceError
-from pytest_thrillpots.evolution._contracts import ContractSet, json_type
+from pytest_thrillpots.evolution._contracts import ContractSet
+from pytest_thrillpots.evolution._trees import json_type
 from pytest_thrillpots.spec._paths import ROOT_LABEL, to_human
 
 ALL_TYPES: Final = frozenset({"null", "boolean", "object", "array", "number", "string"})
