@@ -132,6 +132,7 @@ def test_examples_that_run_are_not_reported(tmp_path: Path) -> None:
     assert examples_not_run(page) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 def test_docs_examples_run(page: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(pytester.path)

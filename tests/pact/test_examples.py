@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 from _pact_support import CONSUMERS, EXAMPLES, PACTS, PRODUCER_DIR, REPO
 
+# Each test runs the example projects' own pytest sessions.
+pytestmark = pytest.mark.slow
+
 PROVIDER = "thrillpots"
 
 

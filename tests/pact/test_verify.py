@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -159,17 +158,21 @@ def test_a_producer_that_raises_shows_its_own_traceback(pacts: Path) -> None:
 
 
 def test_a_failing_state_handler_fails_at_once_naming_the_state(pacts: Path) -> None:
+    calls: list[dict[str, Any]] = []
+
     def broken_catalogue(params: dict[str, Any]) -> None:
+        calls.append(params)
         raise ConnectionError("catalogue database is down")
 
-    started = time.perf_counter()
     with pytest.raises(AssertionError) as failure:
         verify_pacts(
             {"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in},
             sources=pacts,
             states={"a progressive jackpot win": broken_catalogue},
         )
-    assert time.perf_counter() - started < 5  # the verifier's own retries take about 128 s
+    # Called once: the verifier retries a failed state change for about two minutes, and it never
+    # gets to because the server answers it with success and reports the failure itself.
+    assert calls == [{"pot": "mega"}]
     message = str(failure.value)
     assert '\n  the handler of provider state \'a progressive jackpot win\' {"pot":"mega"} raised:\n' in message
     assert message.endswith("ConnectionError: catalogue database is down")
@@ -263,10 +266,15 @@ def test_a_pact_without_event_types_goes_to_the_producers_only_event_type(pacts:
 
 def test_a_message_without_an_event_type_fails_at_once_saying_how_to_fix_it(pacts: Path) -> None:
     _rewrite_pacts(pacts, _without_event_type)
-    started = time.perf_counter()
+    built: list[str] = []
+
+    def win(description: str, states: dict[str, Any]) -> dict[str, Any]:
+        built.append(description)
+        return _win()
+
     with pytest.raises(AssertionError) as failure:
-        verify_pacts({"WinEvent": lambda d, s: _win(), "OptInEvent": _opt_in}, sources=pacts)
-    assert time.perf_counter() - started < 5
+        verify_pacts({"WinEvent": win, "OptInEvent": _opt_in}, sources=pacts)
+    assert built == []  # no producer is guessed at for a message that does not say what it is
     assert str(failure.value).startswith(
         "Pact verification of thrillpots failed: 2 of 2 interactions\n"
         "\n"
