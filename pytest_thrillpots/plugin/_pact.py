@@ -169,13 +169,10 @@ class PactSession:
     """The session's contract tests: what they delivered, whether they all ran and passed, what was written."""
 
     def __init__(self, config: pytest.Config) -> None:
-        from pytest_thrillpots.pact._consumer import PactRecorder
-
         self.config = config
         self.is_worker = is_worker(config)
         self.run = ContractRun()
-        self.delivered = PactRecorder()
-        """Every interaction delivered, with the test that delivered it first: a clash is found here."""
+        self._delivered: PactRecorder | None = None
         self.by_test: dict[str, list[dict[str, Any]]] = {}
         self.clashed = False
         self.lines: list[str] = []
@@ -207,10 +204,22 @@ class PactSession:
             return
         data = attached(report, REPORT_KEY)
         if data is not None:
-            self._delivered(report, data)
+            self._record_delivery(report, data)
         self.run.record(report.nodeid, report.when, report.outcome)
 
-    def _delivered(self, report: pytest.TestReport, data: dict[str, Any]) -> None:
+    @property
+    def delivered(self) -> PactRecorder:
+        """Every interaction delivered, with the test that delivered it first: a clash is found here.
+
+        Made on first use: the consumer helper's modules load only when a test delivers.
+        """
+        if self._delivered is None:
+            from pytest_thrillpots.pact._consumer import PactRecorder
+
+            self._delivered = PactRecorder()
+        return self._delivered
+
+    def _record_delivery(self, report: pytest.TestReport, data: dict[str, Any]) -> None:
         from pytest_thrillpots._errors import PactDefinitionError
 
         try:
@@ -249,7 +258,8 @@ class PactSession:
 
     def _pact_files(self) -> list[Path]:
         directory = pact_dir(self.config)
-        return [directory / f"{consumer}-{provider}.json" for consumer, provider in sorted(self.delivered.pacts)]
+        pacts = self._delivered.pacts if self._delivered is not None else {}
+        return [directory / f"{consumer}-{provider}.json" for consumer, provider in sorted(pacts)]
 
     def _passing(self) -> PactRecorder:
         """The interactions of the contract tests that passed (a merge writes no others)."""
