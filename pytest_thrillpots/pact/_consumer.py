@@ -135,7 +135,7 @@ def read_pact(path: Path) -> list[Interaction]:
     except PactDefinitionError as exc:
         raise PactDefinitionError(
             f"cannot merge into {path}: {exc}, so pytest-thrillpots did not write it; move it away, or write it "
-            "afresh with a complete run"
+            "without merging"
         ) from None
 
 
@@ -307,8 +307,8 @@ def _missing_field_hint(interaction: Interaction, name: str, declared: Sequence[
         (path,) = paths
         fix = f"add it, fields={[*declared, path]!r}," if declared is not None else "add it to fields=[...]"
         return (
-            f"  {path!r} is a {event_type} field the interaction does not declare: {fix} so the producer has to "
-            "keep sending it"
+            f"  {path!r} is a field of {event_type} that the interaction does not declare: {fix} so the producer has "
+            "to keep sending it"
         )
     if paths:
         return (

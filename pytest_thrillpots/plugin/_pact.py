@@ -90,7 +90,7 @@ def pact_dir(config: pytest.Config) -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     directory = pact_dir(config)
-    in_the_way = next((path for path in (directory, *directory.parents) if path.is_file()), None)
+    in_the_way = _file_in_the_way(directory)
     if in_the_way is not None:
         # Said now, not after the whole suite has run.
         raise pytest.UsageError(
@@ -103,6 +103,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     set_session_pact_dir(None)
+
+
+def _file_in_the_way(directory: Path) -> Path | None:
+    """The file at ``directory`` or among its parents that stops it being made, if any."""
+    return next((path for path in (directory, *directory.parents) if path.is_file()), None)
 
 
 def _names(request: pytest.FixtureRequest) -> tuple[str, str]:
@@ -273,15 +278,24 @@ class PactSession:
     def _write(self, session: pytest.Session, recorder: PactRecorder, merge: bool) -> None:
         from pytest_thrillpots._errors import PactDefinitionError
 
+        directory = pact_dir(self.config)
         try:
-            written = recorder.write(pact_dir(self.config), merge=merge)
-        except (OSError, PactDefinitionError) as exc:
-            self.errors.append(f"cannot write the pacts: {exc}")
-            if session.exitstatus == pytest.ExitCode.OK:
-                # Whatever reads the pacts next must not find a green run and stale files.
-                session.exitstatus = pytest.ExitCode.USAGE_ERROR
+            written = recorder.write(directory, merge=merge)
+        except PactDefinitionError as exc:
+            self._cannot_write(session, str(exc))
+            return
+        except OSError as exc:
+            in_the_way = _file_in_the_way(directory)
+            reason = f"{in_the_way} is a file, not a directory" if in_the_way is not None else str(exc)
+            self._cannot_write(session, f"cannot write the pacts to {directory}: {reason}")
             return
         self.lines.extend(_written(self.config, pact, merge) for pact in written)
+
+    def _cannot_write(self, session: pytest.Session, error: str) -> None:
+        self.errors.append(error)
+        if session.exitstatus == pytest.ExitCode.OK:
+            # Whatever reads the pacts next must not find a green run and stale files.
+            session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         for line in self.lines:
