@@ -158,15 +158,14 @@ def pytest_runtest_makereport(
         item.stash[_CALL_FAILED] = True
     helper = item.stash.get(_HELPER, None)
     if helper is not None:
+        # Every report of the test names its pact (a failure names the file it leaves alone), and
+        # carries what the test delivered since the last one.
         sent = item.stash.get(_SENT, 0)
-        if len(helper.delivered) > sent:
-            item.stash[_SENT] = len(helper.delivered)
-            delivered = [i.to_json() for i in helper.delivered[sent:]]
-            attach(
-                report,
-                REPORT_KEY,
-                {"consumer": helper.consumer, "provider": helper.provider, "interactions": delivered},
-            )
+        item.stash[_SENT] = len(helper.delivered)
+        delivered = [i.to_json() for i in helper.delivered[sent:]]
+        attach(
+            report, REPORT_KEY, {"consumer": helper.consumer, "provider": helper.provider, "interactions": delivered}
+        )
     return report
 
 
@@ -256,7 +255,7 @@ class PactSession:
             self.lines.append(_not_written(self.config, self._pact_files(), reasons))
             return
         recorder = self._passing() if reasons else self.delivered
-        if not recorder.pacts:
+        if not any(recorder.pacts.values()):
             self.lines.append(_not_written(self.config, [], reasons))
             return
         self._write(session, recorder, merge)
