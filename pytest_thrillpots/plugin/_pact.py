@@ -139,6 +139,7 @@ def thrillpots_pact(request: pytest.FixtureRequest) -> Iterator[ConsumerPact]:
     consumer, provider = _names(request)
     helper = ConsumerPact(consumer, provider)
     request.node.stash[_HELPER] = helper
+    request.node.stash[_SENT] = 0  # a rerun of the test starts a new helper
     yield helper
     if helper.pending and not request.node.stash.get(_CALL_FAILED, False):
         names = ", ".join(repr(i.description) for i in helper.pending)
@@ -208,6 +209,8 @@ class PactSession:
             return
         data = attached(report, REPORT_KEY)
         if data is not None:
+            # A test that got the fixture is a contract test, however it asked for it.
+            self.run.collected.add(report.nodeid)
             self._record_delivery(report, data)
         self.run.record(report.nodeid, report.when, report.outcome)
 
@@ -254,7 +257,7 @@ class PactSession:
         if self.clashed or (reasons and not merge):
             self.lines.append(_not_written(self.config, self._pact_files(), reasons))
             return
-        recorder = self._passing() if reasons else self.delivered
+        recorder = self._passing()
         if not any(recorder.pacts.values()):
             self.lines.append(_not_written(self.config, [], reasons))
             return
@@ -266,7 +269,7 @@ class PactSession:
         return [directory / f"{consumer}-{provider}.json" for consumer, provider in sorted(pacts)]
 
     def _passing(self) -> PactRecorder:
-        """The interactions of the contract tests that passed (a merge writes no others)."""
+        """The interactions of the contract tests that passed: only those are ever written."""
         from pytest_thrillpots.pact._consumer import PactRecorder
 
         recorder = PactRecorder()
