@@ -211,7 +211,8 @@ class ConsumerPact:
         and a present message).
         """
         __tracebackhide__ = True  # a bad expectation is the caller's line, not the helper's
-        declared = None if fields is None or isinstance(fields, str) else list(fields)
+        listed = isinstance(fields, Iterable) and not isinstance(fields, (str, bytes, Mapping))
+        declared = list(fields) if listed and fields is not None else None
         try:
             interactions = derive(
                 event_type,

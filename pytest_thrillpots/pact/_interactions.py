@@ -25,8 +25,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, TypeGuard
 
-from pytest_thrillpots._errors import PactDefinitionError, UnknownFieldError
-from pytest_thrillpots.spec import Node, check_event_type, resolve_field_path, spec
+from pytest_thrillpots._errors import PactDefinitionError, UnknownEventTypeError, UnknownFieldError
+from pytest_thrillpots.spec import EVENT_TYPES, Node, check_event_type, resolve_field_path, spec
 from pytest_thrillpots.spec._paths import PathPart, from_keyword, to_human, to_keyword, to_pointer
 
 CONTENT_TYPE: Final = "application/json"
@@ -244,12 +244,21 @@ def selection_for(event_type: str, fields: Iterable[str] | None, pins: Iterable[
             raise PactDefinitionError(
                 f"fields= takes a list of field paths, not the string {fields!r}: write [{fields!r}]"
             )
+        if isinstance(fields, (bytes, Mapping)) or not isinstance(fields, Iterable):
+            raise PactDefinitionError(
+                f"fields= takes a list of field paths such as ['player_id'], not {fields!r} ({type(fields).__name__})"
+            )
         names = list(fields)
         if not names:
             raise PactDefinitionError(
                 "fields=[] reads nothing: list the fields the consumer reads, or leave fields out for the whole event"
             )
         for path in names:
+            if not isinstance(path, str) or not path.strip():
+                raise PactDefinitionError(
+                    f"fields= holds field paths such as 'player_id' or 'community_winners[*].win_amount', not "
+                    f"{path!r} ({type(path).__name__})"
+                )
             parts = resolve_field_path(event_type, path)
             owner = free_form_owner(event_type, parts)
             if owner is not None:
@@ -444,6 +453,11 @@ def derive(
     seed_words: Sequence[str] = (),
 ) -> list[Interaction]:
     """The interactions for one expectation: one, or two where a nullable object is read."""
+    if not isinstance(event_type, str):
+        raise UnknownEventTypeError(
+            f"an event type is a name such as 'WinEvent', not {event_type!r} ({type(event_type).__name__}): use one "
+            f"of {', '.join(EVENT_TYPES)}"
+        )
     check_event_type(event_type)
     if not isinstance(description, str) or not description.strip():
         raise PactDefinitionError(f"an interaction needs a description (a non-empty string), not {description!r}")

@@ -178,6 +178,10 @@ def test_each_mistake_fails_its_test_saying_how_to_fix_it(pytester: pytest.Pytes
             thrillpots_pact.expects("WinEvent", "a win", fields=["player_id"])
             thrillpots_pact.verify(lambda win: (win["player_id"], win["brand_id"]))
         """,
+        test_given="""
+        def test_given(thrillpots_pact):
+            thrillpots_pact.expects("OptInEvent", "an opt-in", given=42)
+        """,
         test_forgets_verify="""
         def test_forgets_verify(thrillpots_pact):
             thrillpots_pact.expects("OptInEvent", "an opt-out")
@@ -193,7 +197,16 @@ def test_each_mistake_fails_its_test_saying_how_to_fix_it(pytester: pytest.Pytes
         """,
     )
     result = _run(pytester)
-    result.assert_outcomes(passed=2, failed=3, errors=1)
+    result.assert_outcomes(passed=2, failed=4, errors=1)
+    # a provider state of no known form: at the caller's line, saying which forms there are
+    result.stdout.fnmatch_lines(
+        [
+            '>       thrillpots_pact.expects("OptInEvent", "an opt-in", given=42)',
+            "E   *PactDefinitionError: given= takes a provider state's name ('a jackpot win'), a list of names and "
+            "(name, params) pairs, {name: params}, or one (name, params) pair, not 42 (int)",
+        ]
+    )
+    assert "_interactions.py" not in result.stdout.str()
     result.stdout.fnmatch_lines(
         [
             # a field the spec lacks: at once, at the caller's line, with the close matches

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_thrillpots import EVENT_TYPES, PactDefinitionError, UnknownFieldError
+from pytest_thrillpots._errors import ThrillpotsError, UnknownEventTypeError
 from pytest_thrillpots.pact import Interaction, derive
 from pytest_thrillpots.pact._interactions import GIVEN_FORMS, normalize_states
 from pytest_thrillpots.spec import field_paths, raw_schemas
@@ -334,3 +335,42 @@ def test_an_interaction_this_plugin_did_not_write_is_not_read_back(entry: Any, p
     with pytest.raises(PactDefinitionError) as error:
         Interaction.from_pact(entry)
     assert str(error.value) == problem
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    event_type=st.one_of(st.sampled_from(EVENT_TYPES), ODD_VALUES),
+    description=st.one_of(st.just("a message"), ODD_VALUES),
+    fields=st.one_of(
+        st.none(),
+        ODD_VALUES,
+        st.lists(st.one_of(st.sampled_from(field_paths("WinEvent")), ODD_VALUES), max_size=3),
+        st.dictionaries(st.sampled_from(field_paths("WinEvent")), ODD_VALUES, max_size=2),
+    ),
+)
+def test_any_expectation_is_interactions_or_an_error_saying_what_is_wrong(
+    event_type: Any, description: Any, fields: Any
+) -> None:
+    try:
+        interactions = derive(event_type, description, fields=fields)
+    except ThrillpotsError:
+        return
+    assert interactions and all(json.dumps(i.to_json(), allow_nan=False) for i in interactions)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"fields": 42}, PactDefinitionError, "fields= takes a list of field paths such as ['player_id'], not 42 (int)"),
+        ({"fields": [42]}, PactDefinitionError, "fields= holds field paths such as 'player_id' or 'community_winners[*].win_amount', not 42 (int)"),
+        ({"fields": [""]}, PactDefinitionError, "fields= holds field paths such as 'player_id' or 'community_winners[*].win_amount', not '' (str)"),
+        ({"event_type": 42}, UnknownEventTypeError, "an event type is a name such as 'WinEvent', not 42 (int): use one of JackpotUpdateEvent, WinEvent, RaffleWinEvent, OptInEvent, CommunityPayoutErrorEvent, RafflePayoutErrorEvent"),
+    ],
+)  # fmt: skip
+def test_an_argument_of_the_wrong_kind_says_what_to_write(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    arguments: dict[str, Any] = {"event_type": "WinEvent", "description": "a win", **kwargs}
+    with pytest.raises(error) as raised:
+        derive(arguments.pop("event_type"), arguments.pop("description"), **arguments)
+    assert str(raised.value) == message
