@@ -264,7 +264,10 @@ class ConsumerPact:
             # Raised outside the handler's except clause and with the handler's frames only: the
             # report is the test's verify() line, the handler's line that failed, then this message.
             raise AssertionError(message).with_traceback(_own_frames(first.error.__traceback__)) from None
-        self.recorder.add(self.consumer, self.provider, interactions)
+        try:
+            self.recorder.add(self.consumer, self.provider, interactions)
+        except PactDefinitionError as exc:
+            raise exc.with_traceback(None) from None  # the caller's verify() line, not the recorder's
         self.delivered.extend(interactions)
 
 
