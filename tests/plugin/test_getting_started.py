@@ -4,7 +4,8 @@ Every block of the page is taken in order, as a reader would: a file block is wr
 file (``<!-- run: pytest -->``) is written and run, and must pass; one that shows a failure
 (``<!-- run: pytest-fails -->``) must fail; each ``$ command`` of a console block runs in a
 shell and must print what the page shows. The guide then ends green: ``python -m pytest -q``
-in the directory passes. Blocks the page marks ``<!-- run: skip -->`` are not run; the one
+in the directory passes with no pact left over (``rm -rf pacts`` first), or, where pacts must
+be written before they are verified, the commands in the order the page shows. Blocks the page marks ``<!-- run: skip -->`` are not run; the one
 that matters is ``pip install pytest-thrillpots``, which the fresh venv stands in for.
 
 The venv is made without pip and reuses this interpreter's site-packages through a ``.pth``
@@ -30,7 +31,12 @@ from types import ModuleType
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-GUIDES = ["getting-started-consumer.md", "getting-started-producer.md"]
+GUIDES = {
+    "getting-started-consumer.md": "python -m pytest -q",
+    # verify_pacts reads the pacts the consumers' sessions wrote: the page shows that order
+    "getting-started-producer.md": "python -m pytest -q crm && python -m pytest -q",
+}
+"""Each guide, and the command that runs its whole suite from scratch (after ``rm -rf pacts``)."""
 
 
 def _docs_examples() -> ModuleType:
@@ -89,8 +95,10 @@ def _shell(command: str, cwd: Path, env: dict[str, str]) -> subprocess.Completed
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("guide", GUIDES)
-def test_the_guide_followed_from_an_empty_directory_in_a_fresh_venv_ends_green(guide: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("guide", "whole_suite"), GUIDES.items())
+def test_the_guide_followed_from_an_empty_directory_in_a_fresh_venv_ends_green(
+    guide: str, whole_suite: str, tmp_path: Path
+) -> None:
     examples = _docs_examples()
     bindir = fresh_venv(tmp_path / "venv")
     env = _environment(bindir)
@@ -118,8 +126,9 @@ def test_the_guide_followed_from_an_empty_directory_in_a_fresh_venv_ends_green(g
                 assert run.returncode == 0, f"{where}: `{command}` exited {run.returncode}:\n" + "\n".join(output)
                 pytest.LineMatcher(output).fnmatch_lines(wanted)
 
-    # The guide ends green: the whole suite the reader now has passes.
-    final = _shell("python -m pytest -q", project, env)
+    # The guide ends green: the whole suite the reader now has passes, from no pacts at all.
+    assert f"$ {whole_suite}" in (REPO / "docs" / guide).read_text(encoding="utf-8")
+    final = _shell(f"rm -rf pacts && {whole_suite}", project, env)
     assert final.returncode == 0, final.stdout + final.stderr
 
 
