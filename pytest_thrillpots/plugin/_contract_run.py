@@ -188,7 +188,10 @@ def _narrowed_paths(config: pytest.Config) -> str | None:
             where = f"{invocation.relative_to(rootpath)}/"
         except ValueError:
             where = str(invocation)
-        return f"pytest ran in {where}, which holds only part of the suite of {rootpath} (run it from there)"
+        return (
+            f"pytest ran in {where}, which holds only part of the suite of {rootpath} (run pytest there, or give "
+            f"{where} a pytest.ini of its own)"
+        )
     return f"the run was narrowed to {_some(config.args)}"
 
 

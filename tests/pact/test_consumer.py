@@ -349,7 +349,8 @@ def test_a_run_from_a_subdirectory_of_the_rootdir_is_narrowed(
     result.stdout.fnmatch_lines(
         [
             "thrillpots: did not write pact */pacts/wallet-thrillpots.json: pytest ran in sub/, which holds only "
-            "part of the suite of * (run it from there). Only a complete, green run*"
+            "part of the suite of * (run pytest there, or give sub/ a pytest.ini of its own). Only a complete, "
+            "green run*"
         ]
     )
     assert pact.read_bytes() == PREVIOUS_PACT
