@@ -149,6 +149,8 @@ class Recorder:
         """``assert_events_equal`` calls whose payloads are no event type ``identify`` can tell."""
         self.current_test: str | None = None
         """The node id of the running test; None between tests (collection, session set-up)."""
+        self.lost: dict[str, tuple[str, ...]] = {}
+        """pytest-xdist workers whose data never arrived (they crashed), with the tests each ran."""
 
     def _tally(self, event_type: str) -> EventTally:
         tally = self.tallies[event_type]
@@ -210,6 +212,10 @@ class Recorder:
             tally.tests.update(data["tests"])
             for by, paths in data["pinned"].items():
                 tally.pinned.setdefault(by, set()).update(paths)
+
+    def lose_worker(self, worker: str, tests: Iterable[str]) -> None:
+        """A worker's data is missing: the report says so, naming the tests whose counts it lacks."""
+        self.lost[worker] = tuple(sorted(tests))
 
     def report(self) -> CoverageReport:
         from pytest_thrillpots.coverage._report import CoverageReport

@@ -43,9 +43,31 @@ class EventCoverage:
 
 
 @dataclass(frozen=True)
+class MissingWorker:
+    """A pytest-xdist worker that crashed: its counts are not in the report."""
+
+    worker: str
+    tests: tuple[str, ...]
+    """The tests it ran (reported to the controller) before it crashed, sorted."""
+
+    def line(self) -> str:
+        tests = f": {', '.join(self.tests)}" if self.tests else ""
+        return (
+            f"INCOMPLETE: pytest-xdist worker {self.worker} crashed and its data is missing; this report lacks "
+            f"the counts of the {len(self.tests)} test{'s' if len(self.tests) != 1 else ''} it ran{tests}"
+        )
+
+
+@dataclass(frozen=True)
 class CoverageReport:
     events: tuple[EventCoverage, ...]
     unidentified: int
+    missing: tuple[MissingWorker, ...] = ()
+    """Workers whose data never reached the controller: the report is incomplete when there are any."""
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
 
     @classmethod
     def from_recorder(cls, recorder: Recorder) -> CoverageReport:
@@ -66,7 +88,8 @@ class CoverageReport:
                     },
                 )
             )
-        return cls(tuple(events), recorder.unidentified)
+        missing = tuple(MissingWorker(worker, tests) for worker, tests in sorted(recorder.lost.items()))
+        return cls(tuple(events), recorder.unidentified, missing)
 
     @property
     def untouched(self) -> tuple[str, ...]:
@@ -78,6 +101,8 @@ class CoverageReport:
         pinned_count = sum(len(event.pinned) for event in self.events)
         return {
             "format": REPORT_FORMAT,
+            "complete": self.complete,
+            "missing": [{"worker": m.worker, "tests": list(m.tests)} for m in self.missing],
             "summary": {
                 "event_types": len(self.events),
                 "event_types_touched": len(self.events) - len(self.untouched),
@@ -105,7 +130,8 @@ class CoverageReport:
         """The terminal summary: one row per event type, then what no test touched."""
         width = max(len("event type"), *(len(event.event_type) for event in self.events))
         header = f"{'event type':<{width}}  tests  validated  asserted  fields pinned"
-        lines = [header]
+        lines = [missing.line() for missing in self.missing]
+        lines.append(header)
 
         def row(label: str, tests: int, validated: int, asserted: int, pinned: int, fields: int) -> str:
             share = f"{pinned}/{fields}"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import functools
 import http.client
+import inspect
 import json
 import os
 import urllib.error
@@ -20,7 +22,63 @@ from pytest_thrillpots._errors import PactVerificationError, did_you_mean
 FETCH_TIMEOUT: Final = 30.0
 """Seconds to wait for a pact URL or the Pact Broker when reading the pacts' event types."""
 
+_Class = TypeVar("_Class", bound=type)
 
+
+def unknown_setting(owner: str, key: str, known: Sequence[str]) -> str:
+    """The message for a setting ``owner`` does not have: the close match, and every setting."""
+    return f"{owner} has no setting {key!r}.{did_you_mean(key, known)} Its settings: {', '.join(known)}"
+
+
+def named_settings(cls: _Class) -> _Class:
+    """Make a misspelt keyword of the dataclass ``cls`` a ``TypeError`` naming the right one.
+
+    (The dataclass's own ``__init__`` says only "unexpected keyword argument".)
+    """
+    init = vars(cls)["__init__"]
+    known = [f.name for f in fields(cls)]
+
+    @functools.wraps(init)
+    def checked_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        for key in kwargs:
+            if key not in known:
+                raise TypeError(unknown_setting(f"{cls.__name__}()", key, known))
+        init(self, *args, **kwargs)
+
+    setattr(cls, "__init__", checked_init)  # noqa: B010 - mypy refuses an assignment to a method
+    return cls
+
+
+def selector_keys() -> list[str] | None:
+    """The keywords of pact-python's ``BrokerSelectorBuilder.consumer_version``; None without pact-python."""
+    try:
+        from pact.verifier import BrokerSelectorBuilder
+    except ImportError:  # pragma: no cover - pact-python needs Python 3.11; verify_pacts says so itself
+        return None
+    parameters = inspect.signature(BrokerSelectorBuilder.consumer_version).parameters
+    return [name for name, parameter in parameters.items() if parameter.kind is inspect.Parameter.KEYWORD_ONLY]
+
+
+def check_selectors(selectors: object) -> None:
+    """Consumer version selectors: a list of dicts of ``consumer_version`` keywords, or a TypeError saying what to write."""
+    if isinstance(selectors, (str, bytes, Mapping)) or not isinstance(selectors, Sequence):
+        raise TypeError(
+            "PactBroker(selectors=...) takes a list of consumer version selectors, e.g. "
+            f"[{{'main_branch': True}}, {{'deployed_or_released': True}}], not {selectors!r}"
+        )
+    known = selector_keys()
+    for selector in selectors:
+        if not isinstance(selector, Mapping):
+            raise TypeError(f"a consumer version selector is a dict such as {{'main_branch': True}}, not {selector!r}")
+        for key in selector:
+            if known is not None and key not in known:
+                raise TypeError(
+                    f"the consumer version selector {dict(selector)!r} has no key {key!r}."
+                    f"{did_you_mean(str(key), known)} Its keys: {', '.join(known)}"
+                )
+
+
+@named_settings
 @dataclass(frozen=True)
 class PactBroker:
     """Where to fetch pacts from, and which ones (``broker=`` of ``verify_pacts``).
@@ -44,6 +102,12 @@ class PactBroker:
     """Also verify work-in-progress pacts published since this date."""
     provider_branch: str | None = None
     provider_tags: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        # Said where the settings are written, not when the verifier runs.
+        check_selectors(self.selectors)
+        if isinstance(self.provider_tags, (str, bytes)) or not isinstance(self.provider_tags, Sequence):
+            raise TypeError(f"PactBroker(provider_tags=...) takes a list of tags, not {self.provider_tags!r}")
 
     def add_to(self, verifier: Any) -> None:
         if not self.url:
@@ -107,6 +171,7 @@ def _camel_case(name: str) -> str:
     return first + "".join(word.capitalize() for word in rest)
 
 
+@named_settings
 @dataclass(frozen=True)
 class PublishResults:
     """Publish the verification results to the broker (``publish=`` of ``verify_pacts``)."""
@@ -116,6 +181,14 @@ class PublishResults:
     branch: str | None = None
     build_url: str | None = None
     tags: Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.version, str) or not self.version.strip():
+            raise TypeError(
+                f"PublishResults(version=...) is the provider version (the commit SHA), not {self.version!r}"
+            )
+        if isinstance(self.tags, (str, bytes)) or not isinstance(self.tags, Sequence):
+            raise TypeError(f"PublishResults(tags=...) takes a list of tags, not {self.tags!r}")
 
     def add_to(self, verifier: Any) -> None:
         verifier.set_publish_options(self.version, url=self.build_url, branch=self.branch, tags=list(self.tags))
@@ -239,8 +312,6 @@ def coerce_settings(kind: type[_Settings], name: str, value: object) -> _Setting
         known = [f.name for f in fields(kind)]
         for key in value:
             if key not in known:
-                raise TypeError(
-                    f"{name}= has no setting {key!r}.{did_you_mean(str(key), known)} Its settings: {', '.join(known)}"
-                )
+                raise TypeError(unknown_setting(f"{name}=", str(key), known))
         return kind(**value)
     raise TypeError(f"{name}= takes {kind.__name__}(...) or a dict of its settings, not {type(value).__name__}")

@@ -23,13 +23,15 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeGuard, cast
+from typing import Any, Final, TypeGuard
 
-from pytest_thrillpots._errors import PactDefinitionError, UnknownFieldError
-from pytest_thrillpots.spec import Node, check_event_type, resolve_field_path, spec
+from pytest_thrillpots._errors import PactDefinitionError, UnknownEventTypeError, UnknownFieldError
+from pytest_thrillpots.spec import EVENT_TYPES, Node, check_event_type, resolve_field_path, spec
 from pytest_thrillpots.spec._paths import PathPart, from_keyword, to_human, to_keyword, to_pointer
 
 CONTENT_TYPE: Final = "application/json"
+MESSAGE_TYPE: Final = "Asynchronous/Messages"
+"""The V4 pact ``type`` of the interactions the consumer helper writes."""
 EVENT_TYPE_METADATA: Final = "event_type"
 """The message metadata key that names the event type of an interaction: the verifier sends the
 provider only the description and the provider states, so ``verify_pacts`` routes each message
@@ -89,10 +91,54 @@ class Interaction:
             rules=data["rules"],
         )
 
+    @classmethod
+    def from_pact(cls, entry: object) -> Interaction:
+        """An interaction as a V4 pact file holds it, when this plugin wrote it.
+
+        Raises ``PactDefinitionError`` saying what it lacks otherwise (another kind of
+        interaction, no ``event_type`` in its metadata).
+        """
+        if not isinstance(entry, Mapping):
+            raise PactDefinitionError(f"an interaction is a JSON object, not {entry!r}")
+        description = entry.get("description")
+        kind = entry.get("type")
+        if kind != MESSAGE_TYPE:
+            raise PactDefinitionError(f"the interaction {description!r} is of type {kind!r}, not {MESSAGE_TYPE!r}")
+        metadata = entry.get("metadata")
+        event_type = metadata.get(EVENT_TYPE_METADATA) if isinstance(metadata, Mapping) else None
+        contents = entry.get("contents")
+        if not isinstance(event_type, str) or not isinstance(description, str):
+            raise PactDefinitionError(f"the interaction {description!r} has no {EVENT_TYPE_METADATA!r} in its metadata")
+        if not isinstance(contents, Mapping) or contents.get("encoded") is not False or "content" not in contents:
+            raise PactDefinitionError(f"the interaction {description!r} has no JSON body")
+        rules = entry.get("matchingRules", {})
+        states: list[tuple[str, Mapping[str, Any]]] = []
+        for state in entry.get("providerStates") or []:
+            name = state.get("name") if isinstance(state, Mapping) else None
+            params = (state.get("params") or {}) if isinstance(state, Mapping) else None
+            if not isinstance(name, str) or not isinstance(params, Mapping):
+                raise PactDefinitionError(
+                    f"the interaction {description!r} has a provider state {state!r} without a name"
+                )
+            states.append((name, dict(params)))
+        return cls(
+            event_type=event_type,
+            description=description,
+            states=tuple(states),
+            body=contents["content"],
+            rules=dict(rules.get("body", {})) if isinstance(rules, Mapping) else {},
+        )
+
 
 def stable_seed(*words: str) -> int:
     """A seed from words, the same in every process (``hash()`` is salted per process)."""
     return zlib.crc32("\x1f".join(words).encode())
+
+
+GIVEN_FORMS: Final = (
+    "a provider state's name ('a jackpot win'), a list of names and (name, params) pairs, "
+    "{name: params}, or one (name, params) pair"
+)
 
 
 def normalize_states(
@@ -101,27 +147,50 @@ def normalize_states(
     """``given`` as ordered ``(state, params)`` pairs.
 
     A state name, a mapping of names to their parameters, a ``(name, params)`` pair, or a list
-    of names and pairs.
+    of names and pairs. Anything else raises ``PactDefinitionError`` naming the forms.
     """
     if given is None:
         return ()
     if isinstance(given, str):
-        pairs: list[tuple[str, Mapping[str, Any]]] = [(given, {})]
+        pairs: list[tuple[object, object]] = [(given, {})]
     elif isinstance(given, Mapping):
-        pairs = [(name, dict(params or {})) for name, params in given.items()]
+        pairs = [(name, {} if params is None else params) for name, params in given.items()]
     elif _is_state_pair(given):
-        pairs = [(given[0], dict(given[1]))]
+        pairs = [(given[0], given[1])]
+    elif isinstance(given, (list, tuple)):
+        pairs = []
+        for item in given:
+            if isinstance(item, str):
+                pairs.append((item, {}))
+            elif _is_state_pair(item):
+                pairs.append((item[0], item[1]))
+            else:
+                raise PactDefinitionError(
+                    f"given= has {item!r} ({type(item).__name__}) in its list: each item is a provider state's "
+                    "name or a (name, params) pair"
+                )
     else:
-        # a name's type is checked below, with the rest
-        pairs = [(item[0], dict(item[1])) if _is_state_pair(item) else (cast(str, item), {}) for item in given]
+        raise PactDefinitionError(f"given= takes {GIVEN_FORMS}, not {given!r} ({type(given).__name__})")
+    states = []
     for name, params in pairs:
         if not isinstance(name, str) or not name.strip():
             raise PactDefinitionError(f"a provider state is a non-empty string, not {name!r}")
-        try:
-            json.dumps(params)
-        except TypeError as exc:
-            raise PactDefinitionError(f"the parameters of provider state {name!r} must be JSON values: {exc}") from None
-    return tuple(pairs)
+        if not isinstance(params, Mapping):
+            raise PactDefinitionError(
+                f"the parameters of provider state {name!r} are a dict of JSON values, not {params!r} "
+                f"({type(params).__name__})"
+            )
+        _check_json(params, f"the parameters of provider state {name!r} must be JSON values")
+        states.append((name, dict(params)))
+    return tuple(states)
+
+
+def _check_json(value: object, problem: str) -> None:
+    """``value`` must survive the pact file, which is JSON: else raise ``problem``, and why."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise PactDefinitionError(f"{problem} ({exc})") from None
 
 
 def _is_state_pair(value: object) -> TypeGuard[StatePair]:
@@ -175,12 +244,21 @@ def selection_for(event_type: str, fields: Iterable[str] | None, pins: Iterable[
             raise PactDefinitionError(
                 f"fields= takes a list of field paths, not the string {fields!r}: write [{fields!r}]"
             )
+        if isinstance(fields, (bytes, Mapping)) or not isinstance(fields, Iterable):
+            raise PactDefinitionError(
+                f"fields= takes a list of field paths such as ['player_id'], not {fields!r} ({type(fields).__name__})"
+            )
         names = list(fields)
         if not names:
             raise PactDefinitionError(
                 "fields=[] reads nothing: list the fields the consumer reads, or leave fields out for the whole event"
             )
         for path in names:
+            if not isinstance(path, str) or not path.strip():
+                raise PactDefinitionError(
+                    f"fields= holds field paths such as 'player_id' or 'community_winners[*].win_amount', not "
+                    f"{path!r} ({type(path).__name__})"
+                )
             parts = resolve_field_path(event_type, path)
             owner = free_form_owner(event_type, parts)
             if owner is not None:
@@ -375,10 +453,17 @@ def derive(
     seed_words: Sequence[str] = (),
 ) -> list[Interaction]:
     """The interactions for one expectation: one, or two where a nullable object is read."""
+    if not isinstance(event_type, str):
+        raise UnknownEventTypeError(
+            f"an event type is a name such as 'WinEvent', not {event_type!r} ({type(event_type).__name__}): use one "
+            f"of {', '.join(EVENT_TYPES)}"
+        )
     check_event_type(event_type)
     if not isinstance(description, str) or not description.strip():
         raise PactDefinitionError(f"an interaction needs a description (a non-empty string), not {description!r}")
     pins = dict(pins or {})
+    for name, value in pins.items():
+        _check_json(value, f"cannot pin {name}={value!r}: a pact holds JSON values only")
     pin_shapes: dict[tuple[str, ...], str] = {}
     pin_pointers: dict[str, str] = {}
     for name in pins:

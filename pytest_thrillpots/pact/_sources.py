@@ -71,6 +71,13 @@ def local_pact_files(source: str | Path) -> tuple[Path, list[Path]]:
                 "there), or pass sources=[...] naming the pacts"
             )
         return path, files
+    if not path.exists():
+        raise PactVerificationError(
+            f"pact source {text!r} is neither a pact file nor a directory of pact files: nothing is there yet. A "
+            "consumer's contract tests write its pact when their pytest session ends, so a verification in that same "
+            "session cannot read it: run the consumers' tests first, then the verification (or pass sources=[...] "
+            "naming the pacts)"
+        )
     if not path.is_file():
         raise PactVerificationError(f"pact source {text!r} is neither a pact file nor a directory of pact files")
     return path, [path]

@@ -2,9 +2,11 @@
 
 Thin on purpose: pytest imports this module in every repo that installs the package, so it
 imports nothing heavy at start-up. Each area of the plugin (factories and seeds, Pact, the
-coverage report) lives in its own light ``_plugin_*`` module: its options are added here, and
-the module itself is registered as a plugin for its fixtures and hooks. Heavy libraries are
-imported inside fixtures and hooks, when a test uses them.
+coverage report) lives in its own light module (``PLUGIN_MODULES``): its options are added
+here, and the module itself is registered as a plugin for its fixtures and hooks. Heavy
+libraries are imported inside fixtures and hooks, when a test uses them. ``_xdist`` is the one
+channel between pytest-xdist's controller and its workers; ``_contract_run`` decides whether a
+run may rewrite a pact.
 """
 
 from __future__ import annotations

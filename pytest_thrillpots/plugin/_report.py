@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_thrillpots.plugin._xdist import from_worker, is_worker, to_controller
+from pytest_thrillpots.plugin._xdist import from_worker, is_worker, reporting_worker, to_controller, worker_name
 
 if TYPE_CHECKING:
     from pytest_thrillpots.coverage._recorder import Recorder
@@ -121,6 +121,10 @@ class ReportSession:
         self.is_worker = is_worker(config)
         self.written: list[Path] = []
         self.write_errors: list[str] = []
+        self.tests_by_worker: dict[str, set[str]] = {}
+        self.merged: set[str] = set()
+        """The workers whose data is merged (xdist may report a worker down twice)."""
+        """On the xdist controller: the tests each worker reported, to name what a crashed one took with it."""
 
     def pytest_runtest_logstart(self, nodeid: str) -> None:
         self.recorder.current_test = nodeid
@@ -128,12 +132,22 @@ class ReportSession:
     def pytest_runtest_logfinish(self) -> None:
         self.recorder.current_test = None
 
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        worker = reporting_worker(report)
+        if worker is not None:
+            self.tests_by_worker.setdefault(worker, set()).add(report.nodeid)
+
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         from pytest_thrillpots.coverage._recorder import WIRE_KEY
 
         wire = from_worker(node, WIRE_KEY)
-        if wire is not None:
+        if wire is None:
+            # A crashed worker sent nothing: the report says so rather than add up without it.
+            name = worker_name(node)
+            self.recorder.lose_worker(name, self.tests_by_worker.get(name, ()))
+        elif worker_name(node) not in self.merged:
+            self.merged.add(worker_name(node))
             self.recorder.merge(wire)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

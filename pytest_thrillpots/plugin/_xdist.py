@@ -1,9 +1,15 @@
 """The one channel between pytest-xdist's controller and its workers, for every area of the plugin.
 
-Settings go down in ``workerinput`` (the session seed), recorded data comes up in
-``workeroutput`` (pacts, contract coverage) as JSON text, which execnet carries whatever the data
-holds. A worker that crashed sends nothing: ``from_worker`` then says so with ``None``, and the
-caller must report the gap rather than merge silently around it.
+Settings go down in ``workerinput`` (the session seed). Recorded data comes up two ways, both as
+JSON text, which execnet carries whatever the data holds:
+
+- per session, in ``workeroutput`` (contract coverage, which tests a worker collected): sent at
+  the worker's session end, so a worker that crashed sends nothing, and ``from_worker`` then says
+  so with ``None``: the caller must report the gap rather than merge silently around it;
+- per test, on the test's own report (``attach`` / ``attached``: the interactions a contract test
+  delivered): xdist forwards each report as the test ends, so what a finished test recorded
+  reaches the controller even when its worker crashes later, and the controller can still turn
+  that test's report into a failure (two tests defining one interaction differently).
 """
 
 from __future__ import annotations
@@ -47,3 +53,23 @@ def from_worker(node: Any, key: str) -> Any | None:
     """On the controller, in ``pytest_testnodedown``: what the worker sent under ``key``, else None."""
     data = getattr(node, "workeroutput", {}).get(key)
     return None if data is None else json.loads(data)
+
+
+def attach(report: pytest.TestReport, key: str, value: Any) -> None:
+    """In ``pytest_runtest_makereport``: carry ``value`` on the test's report, to the controller under xdist.
+
+    pytest serializes a report's extra attributes with it, and gives them back as attributes.
+    """
+    setattr(report, key, json.dumps(value))
+
+
+def attached(report: pytest.TestReport, key: str) -> Any | None:
+    """In ``pytest_runtest_logreport``: what the test's report carries under ``key``, else None."""
+    data = getattr(report, key, None)
+    return None if data is None else json.loads(data)
+
+
+def reporting_worker(report: pytest.TestReport) -> str | None:
+    """On the controller: the id of the worker that ran the report's test; None without xdist."""
+    node = getattr(report, "node", None)
+    return None if node is None else worker_name(node)

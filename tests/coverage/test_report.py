@@ -465,12 +465,14 @@ def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     return pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider", *args)
 
 
+@pytest.mark.slow
 def test_the_table_in_the_terminal_summary(suite: pytest.Pytester) -> None:
     result = _run(suite, "--thrillpots-report", "test_contract.py")
     assert result.ret == 0
     result.stdout.fnmatch_lines([*TABLE, *PINS, "*4 passed*"], consecutive=True)
 
 
+@pytest.mark.slow
 def test_under_xdist_the_workers_data_is_merged_on_the_controller(suite: pytest.Pytester) -> None:
     result = _run(suite, "-n", "2", "--thrillpots-report", "--thrillpots-report=json:reports/xdist.json")
     assert result.ret == 0
@@ -485,6 +487,7 @@ def test_under_xdist_the_workers_data_is_merged_on_the_controller(suite: pytest.
     assert merged == alone
 
 
+@pytest.mark.slow
 def test_the_json_report_for_ci(suite: pytest.Pytester) -> None:
     result = _run(suite, "--thrillpots-report=json:build/coverage.json")
     assert result.ret == 0
@@ -522,6 +525,7 @@ def test_the_json_report_for_ci(suite: pytest.Pytester) -> None:
     assert report["events"]["WinEvent"]["pinned_by"] == {"pact": ["player_id", "community_winners[*].win_amount"]}
 
 
+@pytest.mark.slow
 def test_the_option_in_addopts_before_the_test_paths(suite: pytest.Pytester) -> None:
     suite.makeini("[pytest]\naddopts = --thrillpots-report -p no:randomly\n")
     result = suite.runpytest_subprocess("test_contract.py")
@@ -529,6 +533,7 @@ def test_the_option_in_addopts_before_the_test_paths(suite: pytest.Pytester) -> 
     result.stdout.fnmatch_lines(TABLE, consecutive=True)
 
 
+@pytest.mark.slow
 def test_a_pact_expectation_pins_the_fields_the_consumer_reads(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nthrillpots_consumer = bonus_service\n")
     pytester.makepyfile(
@@ -547,12 +552,14 @@ def test_a_pact_expectation_pins_the_fields_the_consumer_reads(pytester: pytest.
     assert win["test_ids"] == ["test_bonus_pact.py::test_a_win_grants_a_bonus"]
 
 
+@pytest.mark.slow
 def test_the_report_is_off_by_default(suite: pytest.Pytester) -> None:
     result = _run(suite)
     assert result.ret == 0
     assert "thrillpots contract coverage" not in result.stdout.str()
 
 
+@pytest.mark.slow
 def test_a_wrong_report_target_stops_pytest_with_the_fix(suite: pytest.Pytester) -> None:
     result = _run(suite, "--thrillpots-report=html:cov")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -564,6 +571,7 @@ def test_a_wrong_report_target_stops_pytest_with_the_fix(suite: pytest.Pytester)
     )
 
 
+@pytest.mark.slow
 def test_a_directory_as_the_json_path_is_a_usage_error(suite: pytest.Pytester) -> None:
     (suite.path / "reports").mkdir()
     result = _run(suite, "--thrillpots-report=json:reports")
@@ -573,6 +581,7 @@ def test_a_directory_as_the_json_path_is_a_usage_error(suite: pytest.Pytester) -
     )
 
 
+@pytest.mark.slow
 def test_a_file_in_the_way_of_the_json_path_stops_pytest_before_the_tests_run(suite: pytest.Pytester) -> None:
     (suite.path / "occupied").write_text("a file, not a folder")
     result = _run(suite, "--thrillpots-report=json:occupied/coverage.json")
@@ -586,6 +595,7 @@ def test_a_file_in_the_way_of_the_json_path_stops_pytest_before_the_tests_run(su
     assert "passed" not in result.stdout.str()
 
 
+@pytest.mark.slow
 def test_a_report_that_cannot_be_written_fails_the_run(suite: pytest.Pytester) -> None:
     # The way is blocked while the tests run, after the check at start-up.
     suite.makepyfile(test_blocks="def test_blocks():\n    open('occupied', 'w').write('a file, not a folder')\n")
@@ -599,6 +609,7 @@ def test_a_report_that_cannot_be_written_fails_the_run(suite: pytest.Pytester) -
     assert "written to" not in result.stdout.str()
 
 
+@pytest.mark.slow
 def test_a_failing_test_still_counts(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         test_fails=f"""
@@ -624,9 +635,55 @@ def outer_recorder(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
     yield outer
 
 
+@pytest.mark.slow
 def test_an_in_process_session_gives_the_outer_recorder_back(suite: pytest.Pytester, outer_recorder: Recorder) -> None:
     result = suite.runpytest("-p", "no:randomly", "-p", "no:cacheprovider", "--thrillpots-report")
     assert result.ret == 0
     result.stdout.fnmatch_lines(TABLE, consecutive=True)
     assert _coverage.RECORDER is outer_recorder
     assert outer_recorder.report().untouched == EVENT_TYPES
+
+
+# ---- a crashed xdist worker -------------------------------------------------------------------
+
+
+def test_a_report_missing_a_workers_data_says_it_is_incomplete_and_whose_data_is_missing() -> None:
+    recorder = Recorder()
+    recorder.count_validated("OptInEvent")
+    assert recorder.report().to_json()["complete"] is True
+    recorder.lose_worker("gw1", ["test_b.py::test_y", "test_a.py::test_x"])
+    report = recorder.report()
+    assert report.table_lines()[0] == (
+        "INCOMPLETE: pytest-xdist worker gw1 crashed and its data is missing; this report lacks the counts of the "
+        "2 tests it ran: test_a.py::test_x, test_b.py::test_y"
+    )
+    document = report.to_json()
+    jsonschema.validate(document, REPORT_SCHEMA)
+    assert (document["complete"], document["missing"]) == (
+        False,
+        [{"worker": "gw1", "tests": ["test_a.py::test_x", "test_b.py::test_y"]}],
+    )
+
+
+@pytest.mark.slow
+def test_under_xdist_a_crashed_worker_makes_the_report_say_it_is_incomplete(suite: pytest.Pytester) -> None:
+    suite.makepyfile(
+        test_crash="import os\nfrom pytest_thrillpots import validate\n\n"
+        "def test_crash():\n    validate({}, 'WinEvent')\n    os._exit(1)\n"
+    )
+    result = _run(suite, "-n", "2", "--thrillpots-report", "--thrillpots-report=json:reports/xdist.json")
+    result.assert_outcomes(passed=4, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*= thrillpots contract coverage =*",
+            "INCOMPLETE: pytest-xdist worker gw? crashed and its data is missing; this report lacks the counts of the "
+            "* it ran: *test_crash.py::test_crash*",
+            "event type                 tests  validated  asserted  fields pinned",
+        ],
+        consecutive=True,
+    )
+    report = json.loads((suite.path / "reports/xdist.json").read_text())
+    jsonschema.validate(report, REPORT_SCHEMA)
+    assert report["complete"] is False
+    (missing,) = report["missing"]
+    assert "test_crash.py::test_crash" in missing["tests"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_thrillpots import EVENT_TYPES, PactDefinitionError, UnknownFieldError
-from pytest_thrillpots.pact import derive
+from pytest_thrillpots._errors import ThrillpotsError, UnknownEventTypeError
+from pytest_thrillpots.pact import Interaction, derive
+from pytest_thrillpots.pact._interactions import GIVEN_FORMS, normalize_states
 from pytest_thrillpots.spec import field_paths, raw_schemas
 
 # What each JSON Schema type becomes, stated once here to check the derivation against the raw
@@ -256,3 +259,118 @@ def _leaf_paths(value: Any, prefix: str = "") -> list[str]:
     if isinstance(value, list) and value:
         return _leaf_paths(value[0], f"{prefix}[*]")
     return [prefix]
+
+
+ODD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=8),
+    st.binary(max_size=4),
+    st.decimals(allow_nan=False),
+    st.builds(object),
+    st.frozensets(st.text(max_size=4), max_size=2),
+)
+"""Anything a test might pass: JSON values and values a pact cannot hold."""
+GIVEN = st.recursive(
+    ODD_VALUES,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(st.text(max_size=8), inner),
+        st.tuples(inner, inner, inner),
+        st.dictionaries(st.one_of(st.text(max_size=8), st.integers()), inner, max_size=3),
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(given_=GIVEN)
+def test_given_becomes_provider_states_or_says_which_forms_it_takes(given_: Any) -> None:
+    try:
+        states = normalize_states(given_)
+    except PactDefinitionError:
+        return
+    for name, params in states:
+        assert isinstance(name, str) and name.strip() and isinstance(params, dict)
+    json.dumps(states, allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    ("given_", "message"),
+    [
+        (42, f"given= takes {GIVEN_FORMS}, not 42 (int)"),
+        ({"a win"}, f"given= takes {GIVEN_FORMS}, not {{'a win'}} (set)"),
+        (["a win", 7], "given= has 7 (int) in its list: each item is a provider state's name or a (name, params) pair"),
+        ({"a win": 7}, "the parameters of provider state 'a win' are a dict of JSON values, not 7 (int)"),
+        ({"a win": {"pot": Decimal("1.5")}}, "the parameters of provider state 'a win' must be JSON values (Object of type Decimal is not JSON serializable)"),
+    ],
+)  # fmt: skip
+def test_a_given_of_no_known_form_says_what_to_write(given_: Any, message: str) -> None:
+    with pytest.raises(PactDefinitionError) as error:
+        derive("OptInEvent", "an opt-in", given=given_)
+    assert str(error.value) == message
+
+
+def test_a_pin_a_pact_cannot_hold_is_refused_at_once() -> None:
+    with pytest.raises(PactDefinitionError) as error:
+        derive("OptInEvent", "an opt-in", pins={"contribution_value": Decimal("1.5")})
+    assert str(error.value) == (
+        "cannot pin contribution_value=Decimal('1.5'): a pact holds JSON values only "
+        "(Object of type Decimal is not JSON serializable)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ({"type": "Synchronous/HTTP", "description": "a GET"}, "the interaction 'a GET' is of type 'Synchronous/HTTP', not 'Asynchronous/Messages'"),
+        ({"type": "Asynchronous/Messages", "description": "a win", "metadata": {}}, "the interaction 'a win' has no 'event_type' in its metadata"),
+        ({"type": "Asynchronous/Messages", "description": "a win", "metadata": {"event_type": "WinEvent"}, "contents": {"content": "eyJ9", "encoded": "base64"}}, "the interaction 'a win' has no JSON body"),
+        ("a string", "an interaction is a JSON object, not 'a string'"),
+    ],
+)  # fmt: skip
+def test_an_interaction_this_plugin_did_not_write_is_not_read_back(entry: Any, problem: str) -> None:
+    with pytest.raises(PactDefinitionError) as error:
+        Interaction.from_pact(entry)
+    assert str(error.value) == problem
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    event_type=st.one_of(st.sampled_from(EVENT_TYPES), ODD_VALUES),
+    description=st.one_of(st.just("a message"), ODD_VALUES),
+    fields=st.one_of(
+        st.none(),
+        ODD_VALUES,
+        st.lists(st.one_of(st.sampled_from(field_paths("WinEvent")), ODD_VALUES), max_size=3),
+        st.dictionaries(st.sampled_from(field_paths("WinEvent")), ODD_VALUES, max_size=2),
+    ),
+)
+def test_any_expectation_is_interactions_or_an_error_saying_what_is_wrong(
+    event_type: Any, description: Any, fields: Any
+) -> None:
+    try:
+        interactions = derive(event_type, description, fields=fields)
+    except ThrillpotsError:
+        return
+    assert interactions and all(json.dumps(i.to_json(), allow_nan=False) for i in interactions)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"fields": 42}, PactDefinitionError, "fields= takes a list of field paths such as ['player_id'], not 42 (int)"),
+        ({"fields": [42]}, PactDefinitionError, "fields= holds field paths such as 'player_id' or 'community_winners[*].win_amount', not 42 (int)"),
+        ({"fields": [""]}, PactDefinitionError, "fields= holds field paths such as 'player_id' or 'community_winners[*].win_amount', not '' (str)"),
+        ({"event_type": 42}, UnknownEventTypeError, "an event type is a name such as 'WinEvent', not 42 (int): use one of JackpotUpdateEvent, WinEvent, RaffleWinEvent, OptInEvent, CommunityPayoutErrorEvent, RafflePayoutErrorEvent"),
+    ],
+)  # fmt: skip
+def test_an_argument_of_the_wrong_kind_says_what_to_write(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    arguments: dict[str, Any] = {"event_type": "WinEvent", "description": "a win", **kwargs}
+    with pytest.raises(error) as raised:
+        derive(arguments.pop("event_type"), arguments.pop("description"), **arguments)
+    assert str(raised.value) == message
