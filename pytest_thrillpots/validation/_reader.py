@@ -536,8 +536,8 @@ def _chunks(head: bytes, number: int, stream: IO[bytes], bom: bool, chunk_size: 
     read = getattr(stream, "read1", stream.read) if eager else stream.read
     data = head
     while True:
-        if not data or data.endswith(b"\n"):  # else the input ended without a line break
-            more = read(max(chunk_size - len(data), 1))
+        if len(data) < chunk_size and (not data or data.endswith(b"\n")):  # else a full chunk, or the end
+            more = read(chunk_size - len(data))
             if more:
                 data += more if more.endswith(b"\n") else more + stream.readline()
         if not data:
