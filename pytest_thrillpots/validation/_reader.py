@@ -406,7 +406,9 @@ class DocumentReader:
         if first:
             return False
         parts = self.parts
-        at_line_start = not line[:pos].strip(_WHITESPACE)
+        # A token that cannot go on with the value may start the next one; a string left open
+        # belongs to the value it is in.
+        at_line_start = not line[:pos].strip(_WHITESPACE) and message is not _OPEN_STRING
         self._reset()
         if parts is None:
             # Between the elements of an array: the array is broken there.

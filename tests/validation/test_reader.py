@@ -1,0 +1,111 @@
+"""The reader: NDJSON in chunks that never change the answer, documents a value at a time, bounded reads."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import orjson
+from _validation_samples import valid_event
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_thrillpots import EVENT_TYPES
+from pytest_thrillpots.validation._reader import (
+    Checks,
+    Chunk,
+    DocumentReader,
+    Tally,
+    check_lines,
+    read_input,
+)
+
+EVENTS = [orjson.dumps(valid_event(t)) for t in EVENT_TYPES]
+LINES = st.one_of(
+    st.sampled_from([*EVENTS, b"", b" ", b"\r", b"[]", b"[1, {}]", b"null", b'"x"', b"{", b'{"a": [', b"\xff"]),
+    st.binary(max_size=12),
+)
+
+
+def _total(items: list[Chunk | Tally], checks: Checks) -> Tally:
+    total = Tally()
+    for item in items:
+        tally = check_lines(item.data, item.first_line, checks, bom=item.bom) if isinstance(item, Chunk) else item
+        total.add(tally)
+        total.problems.extend(tally.problems)
+    return total
+
+
+def _counts(tally: Tally) -> tuple[object, ...]:
+    return (tally.valid, tally.invalid, tally.unparseable, tally.skipped, tally.unidentified, tally.by_type)
+
+
+@given(lines=st.lists(LINES, max_size=30), size=st.integers(1, 300), eager=st.booleans(), end=st.booleans())
+def test_how_ndjson_is_cut_into_chunks_never_changes_what_is_found(
+    lines: list[bytes], size: int, eager: bool, end: bool
+) -> None:
+    data = EVENTS[0] + b"\n" + b"\n".join(lines) + (b"\n" if end else b"")  # a first line that is NDJSON
+    checks = Checks()
+    items = list(read_input(io.BytesIO(data), checks, chunk_size=size, eager=eager))
+    assert all(isinstance(item, Chunk) for item in items)
+    whole = check_lines(data, 1, checks)
+    total = _total(items, checks)
+    assert (_counts(total), total.problems) == (_counts(whole), whole.problems)
+    # Chunks are whole lines, in order, numbered as the input is.
+    assert b"".join(item.data for item in items if isinstance(item, Chunk)) == data
+    numbers = [item.first_line for item in items if isinstance(item, Chunk)]
+    assert numbers == sorted(numbers) and (not numbers or numbers[0] == 1)
+
+
+class _Counting(io.BytesIO):
+    """A stream that says how much was read from it so far."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.taken = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.taken += len(data)
+        return data
+
+    def read1(self, size: int = -1) -> bytes:
+        data = super().read1(size)
+        self.taken += len(data)
+        return data
+
+    def readline(self, size: int | None = -1) -> bytes:
+        data = super().readline(size)
+        self.taken += len(data)
+        return data
+
+
+def test_the_reader_reads_a_chunk_ahead_at_most_even_when_the_first_lines_do_not_parse() -> None:
+    body = b"".join(event + b"\n" for event in EVENTS) * 2000
+    for start in (b"", b'{"cut": [\n', b'{"cut": [\n{"again": [\n', b"garbage\n\n"):
+        stream = _Counting(start + body)
+        items = read_input(stream, Checks(), chunk_size=10_000)
+        next(items)
+        assert stream.taken < 10_000 + 2_000, (start, stream.taken)
+        assert sum(item.checked if isinstance(item, Tally) else 0 for item in items) >= 0  # reads to the end
+
+
+@given(values=st.lists(st.sampled_from([valid_event(t) for t in EVENT_TYPES]), max_size=40), indent=st.integers(1, 4))
+def test_a_document_holds_one_element_at_a_time(values: list[dict[str, object]], indent: int) -> None:
+    text = json.dumps(values, indent=indent).encode()
+    reader = DocumentReader(Checks())
+    tally = Tally()
+    biggest = max((len(json.dumps(v, indent=indent)) for v in values), default=0)
+    for number, line in enumerate(io.BytesIO(text), 1):
+        reader.feed(line, number, tally)
+        held = sum(part.end - part.start for part in reader.parts or [])
+        assert held <= 2 * biggest + 16  # about one element (indented one level more), never the document
+    reader.end(tally)
+    assert (tally.checked, tally.valid) == (max(len(values), 1), len(values))
+
+
+def test_a_document_stream_counts_each_value_and_keeps_going_past_a_broken_one() -> None:
+    event = json.dumps(valid_event("OptInEvent"), indent=2)
+    text = f"{event}\n{event[:-20]}\n{event}\n[\n{event},\n{event}\n]\n".encode()
+    tally = _total(list(read_input(io.BytesIO(text), Checks())), Checks())
+    assert (tally.valid, tally.unparseable) == (4, 1)
