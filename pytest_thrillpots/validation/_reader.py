@@ -181,15 +181,25 @@ def _record(value: Any, warnings: list[Violation], number: int, checks: Checks, 
 def check_lines(data: bytes, first_line: int, checks: Checks, *, bom: bool = False) -> Tally:
     """Check each line of ``data`` (NDJSON; the first is line ``first_line``).
 
-    ``bom`` says the input began with a byte order mark, already cut from the first line.
+    ``bom`` says the input began with a byte order mark, already cut from the first line. This
+    is the hot loop of ``thrillpots validate``: each line is parsed once, and the common case (an
+    object, written compactly, of a type its keys tell) takes the shortest way through; every
+    other case goes through ``_value``, which says the same of it.
     """
     tally = Tally()
     lines = data.split(b"\n")
     if lines[-1] == b"":
         lines.pop()  # the line break that ends the last line
-    loads, decode_error = orjson.loads, orjson.JSONDecodeError
+    loads, dumps, decode_error, encode_error = (
+        orjson.loads,
+        orjson.dumps,
+        orjson.JSONDecodeError,
+        orjson.JSONEncodeError,
+    )
+    fixed, strict, legacy, semantic = checks.event_type, checks.strict, checks.allow_legacy_winners, checks.semantic
+    by_type, problems = tally.by_type, tally.problems
+    valid = 0
     for number, raw in enumerate(lines, first_line):
-        note = bom and number == first_line
         try:
             value = loads(raw)
         except decode_error as exc:
@@ -198,7 +208,29 @@ def check_lines(data: bytes, first_line: int, checks: Checks, *, bom: bool = Fal
             else:
                 tally.skipped += 1
             continue
-        _value(value, raw, number, checks, tally, expand=True, note=note)
+        if type(value) is not dict or (bom and number == first_line):
+            _value(value, raw, number, checks, tally, expand=True, note=bom and number == first_line)
+            continue
+        try:
+            # Compact JSON with no key given twice comes back byte for byte from orjson.
+            compact = dumps(value)
+            written_once = raw == compact or (raw.endswith(b"\r") and raw[:-1] == compact)
+        except encode_error:
+            written_once = False
+        event_type = fixed
+        if event_type is None:
+            event_type = identification(value).event_type
+        if event_type is None or not written_once:
+            _record(value, duplicate_keys(raw, value), number, checks, tally)
+            continue
+        violations = validate(value, event_type, strict=strict, allow_legacy_winners=legacy, semantic=semantic)
+        by_type[event_type] = by_type.get(event_type, 0) + 1
+        if violations:
+            tally.invalid += 1
+            problems.append(Problem(number, event_type, tuple(violations)))
+        else:
+            valid += 1
+    tally.valid += valid
     return tally
 
 

@@ -109,3 +109,27 @@ def test_a_document_stream_counts_each_value_and_keeps_going_past_a_broken_one()
     text = f"{event}\n{event[:-20]}\n{event}\n[\n{event},\n{event}\n]\n".encode()
     tally = _total(list(read_input(io.BytesIO(text), Checks())), Checks())
     assert (tally.valid, tally.unparseable) == (4, 1)
+
+
+@given(
+    value=st.sampled_from([valid_event(t) for t in EVENT_TYPES])
+    | st.dictionaries(st.sampled_from(["instance_id", "failed_payouts", "x", "seed"]), st.integers() | st.text()),
+    spacing=st.sampled_from([None, (",", ":"), (", ", ": ")]),
+    ending=st.sampled_from([b"", b"\r", b"\r\r", b" "]),
+    duplicate=st.booleans(),
+    event_type=st.sampled_from([None, "OptInEvent", "RafflePayoutErrorEvent"]),
+)
+def test_the_short_way_through_says_what_the_long_way_says(
+    value: dict[str, object], spacing: tuple[str, str] | None, ending: bytes, duplicate: bool, event_type: str | None
+) -> None:
+    from pytest_thrillpots.validation._reader import _value
+
+    raw = (orjson.dumps(value) if spacing is None else json.dumps(value, separators=spacing).encode()) + ending
+    if duplicate and value:
+        key = json.dumps(next(iter(value)))
+        raw = raw.replace(b"{", b"{" + key.encode() + b": 1, ", 1)
+    checks = Checks(event_type)
+    long_way = Tally()
+    _value(orjson.loads(raw), raw, 7, checks, long_way, expand=True)
+    short_way = check_lines(raw, 7, checks)
+    assert (_counts(short_way), short_way.problems) == (_counts(long_way), long_way.problems)
