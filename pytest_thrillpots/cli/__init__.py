@@ -78,8 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _say(line: str) -> None:
-    with contextlib.suppress(OSError, ValueError):
-        print(line, file=sys.stderr)
+    if sys.stderr is not None:  # stderr closed (2>&-): the exit status is all there is
+        with contextlib.suppress(OSError, ValueError):
+            print(line, file=sys.stderr)
 
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "SUBCOMMANDS", "UsageError", "build_parser", "main"]

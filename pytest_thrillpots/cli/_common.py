@@ -101,18 +101,37 @@ def write_error(exc: OSError, name: str) -> Exception:
 STDOUT_NAME = "standard output"
 
 
+def isatty(stream: object) -> bool:
+    """Whether ``stream`` is a terminal; False for a closed or missing stream."""
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def stdout_buffer() -> IO[bytes]:
+    """Standard output for bytes; a closed one (``>&-``) is a write error, not a traceback."""
+    if sys.stdout is None:
+        raise OutputError(STDOUT_NAME, "it is closed")
+    return sys.stdout.buffer
+
+
 class TextOutput:
     """Standard output for text, read at each write (tests swap it): write errors name it."""
 
     name = STDOUT_NAME
 
     def write(self, text: str) -> None:
+        if sys.stdout is None:
+            raise OutputError(self.name, "it is closed")
         try:
             sys.stdout.write(text)
         except OSError as exc:
             raise write_error(exc, self.name) from None
 
     def flush(self) -> None:
+        if sys.stdout is None:
+            return  # nothing was written to it, or write() said so
         try:
             sys.stdout.flush()
         except OSError as exc:

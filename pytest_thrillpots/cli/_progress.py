@@ -17,6 +17,8 @@ import sys
 import time
 from collections.abc import Callable
 
+from pytest_thrillpots.cli._common import isatty
+
 _BAR = 30
 _clock_now = time.monotonic
 """The clock progress lines read (a test sets its own)."""
@@ -36,7 +38,7 @@ class Progress:
         self.count = 0
         self.done_units = 0
         """How far along the total: bytes read, or events written."""
-        self.enabled = sys.stderr.isatty()
+        self.enabled = isatty(sys.stderr)
         self.every = every
         self.clock = clock or _clock_now
         self.started = self.clock()
@@ -95,7 +97,7 @@ class Progress:
         try:
             sys.stderr.write(text)
             sys.stderr.flush()
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             self.enabled = self.shown = False
 
 

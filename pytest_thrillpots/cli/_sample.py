@@ -24,7 +24,7 @@ import orjson
 
 from pytest_thrillpots._errors import ThrillpotsError
 from pytest_thrillpots._seed import parse_seed, random_seed
-from pytest_thrillpots.cli._common import EXIT_OK, AtomicFile, BinaryOutput, UsageError
+from pytest_thrillpots.cli._common import EXIT_OK, AtomicFile, BinaryOutput, UsageError, isatty, stdout_buffer
 from pytest_thrillpots.spec import EVENT_TYPES
 from pytest_thrillpots.spec._paths import PathPart, parse_human
 
@@ -93,13 +93,13 @@ def run(args: argparse.Namespace) -> int:
     total = sum(len(p.coverage) for p in plans) + args.count * len(plans)
     pretty = (args.format or ("json" if total == 1 else "ndjson")) == "json"
     # On a terminal the events themselves show the progress; a progress line would run into them.
-    to_terminal = not args.output and sys.stdout.isatty()
+    to_terminal = not args.output and isatty(sys.stdout)
     events = _events(plans, args.count, total, show_progress=not to_terminal)
     if args.output:
         with AtomicFile(args.output) as out:
             _write(out, events, pretty=pretty, single=total == 1)
     else:
-        stdout = BinaryOutput(sys.stdout.buffer, "standard output")
+        stdout = BinaryOutput(stdout_buffer(), "standard output")
         _write(stdout, events, pretty=pretty, single=total == 1)
         stdout.flush()
     if chosen is None:

@@ -18,7 +18,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO
 
 import orjson
 
@@ -30,6 +30,7 @@ from pytest_thrillpots.cli._common import (
     OutputClosed,
     TextOutput,
     UsageError,
+    isatty,
     silence_stdout,
 )
 from pytest_thrillpots.cli._progress import Progress
@@ -119,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
     checks = Checks(event_type, args.strict, args.allow_legacy_winners, args.semantic)
     streams = [_open(path) for path in args.paths]
     inputs = [(STDIN_LABEL if path == "-" else path, stream) for path, stream in zip(args.paths, streams, strict=True)]
-    if any(stream is sys.stdin.buffer for _, stream in inputs) and _isatty(sys.stdin):
+    if "-" in args.paths and isatty(sys.stdin) and sys.stderr is not None:
         sys.stderr.write(STDIN_NOTE)
     progress = Progress("validated", "events", _total_size(streams))
     report = Report(text=args.format == "text", max_violations=args.max_violations, progress=progress)
@@ -128,8 +129,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             _check_all(inputs, checks, args.jobs, report, progress)
         finally:
-            for _, stream in inputs:
-                if stream is not sys.stdin.buffer:
+            for path, stream in zip(args.paths, streams, strict=True):
+                if path != "-":
                     stream.close()
         complete = True
         progress.done()
@@ -174,13 +175,6 @@ def _work(
             raise UsageError(f"cannot read {label}: {exc.strerror or exc}") from None
 
 
-def _isatty(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
-
-
 def _total_size(streams: list[IO[bytes]]) -> int | None:
     """The bytes to read, when every input is a regular file (else the share done is unknown)."""
     total = 0
@@ -197,6 +191,8 @@ def _total_size(streams: list[IO[bytes]]) -> int | None:
 
 def _open(path: str) -> IO[bytes]:
     if path == "-":
+        if sys.stdin is None:
+            raise UsageError("cannot read standard input: it is closed; pass the files to check")
         return sys.stdin.buffer
     try:
         return open(path, "rb")

@@ -663,6 +663,20 @@ def test_a_full_disk_is_a_write_error_naming_the_output(all_invalid: Path, outpu
     )
 
 
+@pytest.mark.parametrize(
+    ("redirect", "message"),
+    [
+        ("<&-", "cannot read standard input: it is closed; pass the files to check"),
+        (">&-", "cannot write standard output: it is closed"),
+    ],
+    ids=["stdin", "stdout"],
+)
+def test_a_closed_standard_stream_is_one_line(redirect: str, message: str, all_invalid: Path) -> None:
+    command = f"{sys.executable} -m pytest_thrillpots validate {'' if redirect == '<&-' else all_invalid} {redirect}"
+    result = subprocess.run(command, shell=True, capture_output=True, text=True)
+    assert (result.returncode, result.stderr) == (2, f"thrillpots: error: {message}\n")
+
+
 # On a terminal: the progress line, cleared before output is written.
 
 

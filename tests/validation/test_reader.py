@@ -113,7 +113,9 @@ def test_a_document_stream_counts_each_value_and_keeps_going_past_a_broken_one()
 
 @given(
     value=st.sampled_from([valid_event(t) for t in EVENT_TYPES])
-    | st.dictionaries(st.sampled_from(["instance_id", "failed_payouts", "x", "seed"]), st.integers() | st.text()),
+    | st.dictionaries(
+        st.sampled_from(["instance_id", "failed_payouts", "x", "seed"]), st.integers(-(2**63), 2**63 - 1) | st.text()
+    ),
     spacing=st.sampled_from([None, (",", ":"), (", ", ": ")]),
     ending=st.sampled_from([b"", b"\r", b"\r\r", b" "]),
     duplicate=st.booleans(),
