@@ -75,6 +75,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except SystemExit as done:  # --help and --version print, then exit
+        try:
+            TextOutput().flush()
+        except OutputError as exc:
+            silence_stdout()
+            _say(f"thrillpots: error: {exc}")
+            return EXIT_USAGE
+        except OutputClosed:
+            silence_stdout()
+        return done.code if isinstance(done.code, int) else EXIT_OK
 
 
 def _say(line: str) -> None:

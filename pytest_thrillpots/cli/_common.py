@@ -11,7 +11,10 @@ import sys
 import tempfile
 import textwrap
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -41,6 +44,15 @@ class OutputClosed(Exception):
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse drops a failed write of --help or --version silently; say so instead.
+        stream = file or sys.stdout
+        if message and stream is not None:
+            try:
+                stream.write(message)
+            except OSError as exc:
+                raise write_error(exc, STDOUT_NAME if stream is sys.stdout else "standard error") from None
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -60,4 +63,17 @@ def test_descriptions_wrap_by_paragraph_keep_indents_and_keep_commands_whole() -
         "thrillpots export schemas DIR\n"
         "    the JSON Schema files, byte for\n"
         "    byte, into DIR, created if missing.\n"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("option", ["--help", "--version"])
+def test_help_that_cannot_be_written_says_so(option: str) -> None:
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest_thrillpots", option], stdout=full, stderr=subprocess.PIPE, text=True
+        )
+    assert (result.returncode, result.stderr) == (
+        2,
+        "thrillpots: error: cannot write standard output: No space left on device\n",
     )
