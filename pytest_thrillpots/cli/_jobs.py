@@ -1,9 +1,11 @@
 """``--jobs``: NDJSON chunks checked in worker processes, the results taken back in input order.
 
-Each worker has its own pipe and at most one chunk at a time, so no worker holds more than a
-chunk and the order of the results is the order of the chunks: the output, line numbers and
-counts are those of one process. Workers ignore Ctrl-C; the main process stops them all. A
-worker that dies (killed, out of memory) is an error naming the lines it had, never a gap.
+Each worker has a pipe for chunks and one for results, and at most two chunks at a time: one it
+checks, one waiting (taken off the pipe by a thread of its own, so the main process never
+waits to hand it over). The results are read back in the order the chunks were read, so the
+output, line numbers and counts are those of one process, and memory holds a few chunks,
+whatever the input. Workers ignore Ctrl-C; the main process stops them all. A worker that dies
+(killed, out of memory) is an error naming the lines it had, never a gap.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import threading
@@ -20,10 +23,14 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from pytest_thrillpots.cli._common import UsageError
+from pytest_thrillpots.spec import EVENT_TYPES
 from pytest_thrillpots.validation._reader import Checks, Chunk, Tally, check_lines
 
 Work = tuple[str, "Chunk | Tally"]
 """One input's label, and a chunk to check or records already checked."""
+
+AHEAD = 2
+"""Chunks a worker holds at most: the one it checks and the next."""
 
 
 def cores() -> int:
@@ -38,56 +45,86 @@ class WorkerDied(UsageError):
     pass
 
 
-def _serve(connection: Connection, checks: Checks) -> None:
+def _serve(tasks: Connection, results: Connection, checks: Checks) -> None:
     """A worker: check each chunk it is sent until told to stop (None) or its pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    while True:
-        try:
-            message = connection.recv()
-        except (EOFError, OSError):
-            return
-        if message is None:
-            return
+    waiting: queue.Queue[tuple[bytes, int, bool] | None] = queue.Queue(maxsize=AHEAD - 1)
+
+    def take() -> None:
+        while True:
+            try:
+                message = tasks.recv()
+            except (EOFError, OSError):
+                message = None
+            waiting.put(message)
+            if message is None:
+                return
+
+    threading.Thread(target=take, daemon=True).start()
+    while (message := waiting.get()) is not None:
         data, first_line, bom = message
-        connection.send(check_lines(data, first_line, checks, bom=bom))
+        try:
+            results.send(check_lines(data, first_line, checks, bom=bom))
+        except OSError:  # the main process is gone
+            return
 
 
 class _Worker:
     def __init__(self, context: Any, checks: Checks, index: int) -> None:
         self.index = index
-        self.connection, child = multiprocessing.Pipe(duplex=True)
-        self.process = context.Process(target=_serve, args=(child, checks), daemon=True, name=f"thrillpots-{index}")
+        child_tasks, self.tasks = multiprocessing.Pipe(duplex=False)
+        self.results, child_results = multiprocessing.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_serve, args=(child_tasks, child_results, checks), daemon=True, name=f"thrillpots-{index + 1}"
+        )
         self.process.start()
-        child.close()
-        self.chunk: tuple[str, Chunk] | None = None
+        child_tasks.close()
+        child_results.close()
+        self.assigned: deque[tuple[str, Chunk]] = deque()
+
+    @property
+    def has_room(self) -> bool:
+        return len(self.assigned) < AHEAD
 
     def send(self, label: str, chunk: Chunk) -> None:
-        self.chunk = (label, chunk)
+        self.assigned.append((label, chunk))
         try:
-            self.connection.send((chunk.data, chunk.first_line, chunk.bom))
+            self.tasks.send((chunk.data, chunk.first_line, chunk.bom))
         except OSError:
             raise self._died() from None
 
     def receive(self) -> Tally:
         try:
-            tally: Tally = self.connection.recv()
+            tally: Tally = self.results.recv()
         except (EOFError, OSError):
             raise self._died() from None
-        self.chunk = None
+        self.assigned.popleft()
         return tally
 
     def _died(self) -> WorkerDied:
         self.process.join(timeout=5)
         code = self.process.exitcode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
-        assert self.chunk is not None
-        label, chunk = self.chunk
+        label, chunk = self.assigned[0]
         return WorkerDied(
             f"worker process {self.index + 1} died ({how}) while checking {label} lines "
-            f"{chunk.first_line}-{chunk.last_line}; those lines were not checked"
+            f"{chunk.first_line}-{chunk.last_line}; those lines and the rest of the input were not checked"
         )
+
+    def close(self, *, finished: bool) -> None:
+        if finished:
+            with contextlib.suppress(OSError):
+                self.tasks.send(None)
+        else:
+            self.process.terminate()
+        self.process.join(timeout=None if finished else 5)
+        if self.process.is_alive():  # pragma: no cover - a worker that ignores SIGTERM
+            self.process.kill()
+            self.process.join()
+        self.tasks.close()
+        self.results.close()
 
 
 def _context() -> Any:
@@ -96,6 +133,18 @@ def _context() -> Any:
     if sys.platform == "linux" and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")  # pragma: no cover - macOS, Windows, threaded callers
+
+
+def _warm(checks: Checks) -> None:
+    """Build the validators and the identification table here, once, for forked workers to share."""
+    from pytest_thrillpots.spec import identification
+    from pytest_thrillpots.validation._validate import validate
+
+    identification({})
+    for name in (checks.event_type,) if checks.event_type else EVENT_TYPES:
+        validate(
+            {}, name, strict=checks.strict, allow_legacy_winners=checks.allow_legacy_winners, semantic=checks.semantic
+        )
 
 
 class Workers:
@@ -107,6 +156,8 @@ class Workers:
 
     def _start(self) -> None:
         context = _context()
+        if context.get_start_method() == "fork":
+            _warm(self.checks)
         blocked = hasattr(signal, "pthread_sigmask")
         if blocked:  # a worker must not see a Ctrl-C before it has learnt to ignore it
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -120,7 +171,7 @@ class Workers:
     def checked(self, work: Iterable[Work]) -> Iterator[tuple[str, Chunk | None, Tally]]:
         """Each piece of work's label, chunk (None for records checked already) and tally, in order."""
         pending: deque[tuple[str, Chunk | None, Tally | _Worker]] = deque()
-        free: deque[_Worker] = deque()
+        turn = 0
         for label, item in work:
             if isinstance(item, Tally):
                 if pending:
@@ -130,45 +181,32 @@ class Workers:
                 continue
             if not self.workers:
                 self._start()
-                free.extend(self.workers)
-            while not free:
-                yield from self._settle(pending, free)
-            worker = free.popleft()
+            while not any(worker.has_room for worker in self.workers):
+                yield from self._settle(pending)
+            while not self.workers[turn].has_room:
+                turn = (turn + 1) % len(self.workers)
+            worker = self.workers[turn]
+            turn = (turn + 1) % len(self.workers)
             worker.send(label, item)
             pending.append((label, item, worker))
         while pending:
-            yield from self._settle(pending, free)
+            yield from self._settle(pending)
 
     @staticmethod
-    def _settle(
-        pending: deque[tuple[str, Chunk | None, Tally | _Worker]], free: deque[_Worker]
-    ) -> Iterator[tuple[str, Chunk | None, Tally]]:
-        """Hand back the oldest pending results, up to and including one a worker was busy with."""
+    def _settle(pending: deque[tuple[str, Chunk | None, Tally | _Worker]]) -> Iterator[tuple[str, Chunk | None, Tally]]:
+        """Hand back the oldest pending results, up to and including one a worker had."""
         while pending:
             label, chunk, waiting = pending.popleft()
             if isinstance(waiting, Tally):
                 yield label, chunk, waiting
                 continue
-            tally = waiting.receive()
-            free.append(waiting)
-            yield label, chunk, tally
+            yield label, chunk, waiting.receive()
             return
 
     def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, kind: object, error: object, traceback: object) -> None:
-        finished = error is None
         for worker in self.workers:
-            if finished:
-                with contextlib.suppress(OSError):
-                    worker.connection.send(None)
-            else:
-                worker.process.terminate()
-        for worker in self.workers:
-            worker.process.join(timeout=None if finished else 5)
-            if worker.process.is_alive():  # pragma: no cover - a worker that ignores SIGTERM
-                worker.process.kill()
-                worker.process.join()
-            worker.connection.close()
+            worker.close(finished=error is None)
         self.workers.clear()
