@@ -249,9 +249,7 @@ def _time_order(event: Mapping[str, Any]) -> Iterator[Finding]:
         )
 
 
-def _listed_currencies(
-    event: Mapping[str, Any], table: Mapping[str, Any], payout_arrays: list[str]
-) -> Iterator[Finding]:
+def _listed_currencies(event: Mapping[str, Any], table: Mapping[str, Any], payout_arrays: list[str]) -> Iterator[Finding]:
     listed = ", ".join(table)
     currency = event.get("jackpot_currency")
     if isinstance(currency, str) and currency not in table:
