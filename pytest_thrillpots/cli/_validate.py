@@ -13,6 +13,7 @@ when the output is closed before the end (| head).
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import stat
 import sys
@@ -118,20 +119,19 @@ def run(args: argparse.Namespace) -> int:
         except UnknownEventTypeError as exc:
             raise UsageError(f"--type: {exc} Or use auto.") from None
     checks = Checks(event_type, args.strict, args.allow_legacy_winners, args.semantic)
-    streams = [_open(path) for path in args.paths]
-    inputs = [(STDIN_LABEL if path == "-" else path, stream) for path, stream in zip(args.paths, streams, strict=True)]
+    if "-" in args.paths and sys.stdin is None:
+        raise UsageError("cannot read standard input: it is closed; pass the files to check")
+    # Every file is looked at before any is read (a typo fails at once); each is opened only
+    # when its turn comes, so thousands of partitions never hold thousands of files open.
+    sizes = [_size(path) for path in args.paths]
     if "-" in args.paths and isatty(sys.stdin) and sys.stderr is not None:
         sys.stderr.write(STDIN_NOTE)
-    progress = Progress("validated", "events", _total_size(streams))
+    known = all(size is not None for size in sizes)
+    progress = Progress("validated", "events", sum(size or 0 for size in sizes) if known else None)
     report = Report(text=args.format == "text", max_violations=args.max_violations, progress=progress)
     complete = False
     try:
-        try:
-            _check_all(inputs, checks, args.jobs, report, progress)
-        finally:
-            for path, stream in zip(args.paths, streams, strict=True):
-                if path != "-":
-                    stream.close()
+        _check_all(args.paths, checks, args.jobs, report, progress)
         complete = True
         progress.done()
         report.finish(allow_empty=args.allow_empty)
@@ -144,10 +144,8 @@ def run(args: argparse.Namespace) -> int:
     return report.status(allow_empty=args.allow_empty)
 
 
-def _check_all(
-    inputs: list[tuple[str, IO[bytes]]], checks: Checks, jobs: int, report: Report, progress: Progress
-) -> None:
-    work = _work(inputs, checks, jobs, report)
+def _check_all(paths: list[str], checks: Checks, jobs: int, report: Report, progress: Progress) -> None:
+    work = _work(paths, checks, jobs, report)
     if jobs == 1:
         for label, item in work:
             tally = check_lines(item.data, item.first_line, checks, bom=item.bom) if isinstance(item, Chunk) else item
@@ -162,37 +160,39 @@ def _check_all(
             progress.advance(tally.checked, len(chunk.data) if chunk is not None else 0)
 
 
-def _work(
-    inputs: list[tuple[str, IO[bytes]]], checks: Checks, jobs: int, report: Report
-) -> Iterator[tuple[str, Chunk | Tally]]:
+def _work(paths: list[str], checks: Checks, jobs: int, report: Report) -> Iterator[tuple[str, Chunk | Tally]]:
     """Every input's chunks and checked records in order; a read error is one line naming the input."""
-    for label, stream in inputs:
+    for path in paths:
+        label = STDIN_LABEL if path == "-" else path
         report.begin(label)
+        stream = _open(path)
         try:
             for item in read_input(stream, checks, eager=jobs == 1):
                 yield label, item
         except OSError as exc:
             raise UsageError(f"cannot read {label}: {exc.strerror or exc}") from None
+        finally:
+            if path != "-":
+                stream.close()
 
 
-def _total_size(streams: list[IO[bytes]]) -> int | None:
-    """The bytes to read, when every input is a regular file (else the share done is unknown)."""
-    total = 0
-    for stream in streams:
-        try:
-            status = os.fstat(stream.fileno())
-        except (OSError, AttributeError, ValueError):
+def _size(path: str) -> int | None:
+    """The bytes ``path`` holds when it is a regular file (None for a pipe or a terminal); UsageError if unreadable."""
+    try:
+        status = os.fstat(sys.stdin.fileno()) if path == "-" else os.stat(path)
+    except (OSError, AttributeError, ValueError) as exc:
+        if path == "-":
             return None
-        if not stat.S_ISREG(status.st_mode):
-            return None
-        total += status.st_size
-    return total
+        raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise UsageError(f"cannot read {path}: it is a directory; pass the files in it")
+    if path != "-" and not os.access(path, os.R_OK):
+        raise UsageError(f"cannot read {path}: {os.strerror(errno.EACCES)}")
+    return status.st_size if stat.S_ISREG(status.st_mode) else None
 
 
 def _open(path: str) -> IO[bytes]:
     if path == "-":
-        if sys.stdin is None:
-            raise UsageError("cannot read standard input: it is closed; pass the files to check")
         return sys.stdin.buffer
     try:
         return open(path, "rb")

@@ -331,6 +331,32 @@ def test_several_files_are_counted_together(tmp_path: Path, capsys: pytest.Captu
     ]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_NOFILE")
+def test_thousands_of_partitions_are_opened_one_at_a_time(tmp_path: Path) -> None:
+    import resource
+
+    paths = []
+    for index in range(300):
+        path = tmp_path / f"part-{index:04d}.ndjson"
+        path.write_bytes(ndjson(valid_event("OptInEvent")))
+        paths.append(str(path))
+
+    def few_files() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest_thrillpots", "validate", *paths],
+        capture_output=True,
+        text=True,
+        preexec_fn=few_files,
+    )
+    assert (result.returncode, result.stdout.splitlines()[-1], result.stderr) == (
+        0,
+        "checked 300 events: 300 valid, 0 invalid, 0 unparseable",
+        "",
+    )
+
+
 def _line_of(path: Path, index: int) -> int:
     """The line where the array element ``index`` of a pretty-printed document starts."""
     lines = path.read_text().splitlines()
