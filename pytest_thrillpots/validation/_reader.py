@@ -239,6 +239,18 @@ def check_lines(data: bytes, first_line: int, checks: Checks, *, bom: bool = Fal
 _TOKEN = re.compile(rb'[ \t\r\n]+|"(?:[^"\\\x00-\x1f]|\\[^\x00-\x1f])*"|[\[\]{},:]|[^ \t\r\n\[\]{},:"]+|"')
 _SPACE = frozenset(_WHITESPACE)
 _OPEN_STRING = "a string that is not closed on its line (JSON strings hold no raw line breaks or control characters)"
+MAX_DEPTH = 1024
+"""orjson's nesting limit: a document nested deeper is broken there, not followed further."""
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep (the parser's limit; no event nests that deep)"
+MAX_RECORD = 64 << 20
+"""A value of a document longer than this is not held: it is one record, too big to be an event."""
+TOO_BIG = Violation(
+    "",
+    "json",
+    f"an event of at most {MAX_RECORD >> 20} MiB",
+    "a larger value",
+    f"a value of more than {MAX_RECORD >> 20} MiB starts here: no event is that big, so it was not read as one",
+)
 
 # What the grammar expects next.
 _VALUE, _VALUE_OR_END, _KEY_OR_END, _KEY, _COLON, _AFTER = range(6)
@@ -277,6 +289,8 @@ class DocumentReader:
         self.open_line = 0
         self.parts: list[_Part] | None = None
         """The open record's text, line by line, while one is open."""
+        self.held = 0
+        """The bytes of the lines in ``parts``; past MAX_RECORD only the first is kept."""
 
     def feed(self, line: bytes, number: int, tally: Tally) -> None:
         """Read one more line (with its line break)."""
@@ -291,10 +305,10 @@ class DocumentReader:
         """The input ended: a value still open is an unparseable record."""
         if not self.stack:
             return
-        parts = self.parts
+        parts, held = self.parts, self.held
         self._reset()
         if parts is not None:
-            self._text_error(parts, tally)
+            self._broken(parts, held, tally)
         else:
             number, line = self.last
             self._error(number, line, len(line.rstrip(_WHITESPACE)), "unexpected end of data", tally)
@@ -358,6 +372,8 @@ class DocumentReader:
                         else:
                             self.parts = [_Part(number, line, pos, len(line))]
                     if c in (_OPEN_ARRAY, _OPEN_OBJECT):
+                        if len(stack) >= MAX_DEPTH:
+                            return self._break(line, number, pos, _TOO_DEEP, tally, first)
                         stack.append(c)
                         self.state = _VALUE_OR_END if c == _OPEN_ARRAY else _KEY_OR_END
                         continue
@@ -396,19 +412,29 @@ class DocumentReader:
                 if first and not stack:
                     return False  # the whole value ended on the line it began on
                 parts, self.parts = self.parts, None
-                if parts[-1].number == number:
+                if self.held > MAX_RECORD:
+                    self.elements += 1
+                    self.note = False
+                    _unparseable(tally, parts[0].number, self.checks, TOO_BIG)
+                elif parts[-1].number == number:
                     parts[-1] = parts[-1]._replace(end=end)
+                    self._record_done(parts, tally)
                 else:
                     parts.append(_Part(number, line, 0, end))
-                self._record_done(parts, tally)
+                    self._record_done(parts, tally)
+                self.held = 0
             if not stack:
                 if first:
                     return False
                 self._reset()
                 self._fresh(line, number, end, tally)
                 return False
-        if self.parts is not None and self.parts[-1].number != number:
-            self.parts.append(_Part(number, line, 0, len(line)))
+        if self.parts is not None:
+            self.held += len(line)
+            if self.held > MAX_RECORD:
+                del self.parts[1:]  # only where it started is kept
+            elif self.parts[-1].number != number:
+                self.parts.append(_Part(number, line, 0, len(line)))
         return True
 
     def _closed(self, tally: Tally) -> None:
@@ -437,27 +463,38 @@ class DocumentReader:
         """The grammar broke at ``pos``: report what was open there, then read on with the next value."""
         if first:
             return False
-        parts = self.parts
+        parts, held = self.parts, self.held
         # A token that cannot go on with the value may start the next one; a string left open
         # belongs to the value it is in.
         at_line_start = not line[:pos].strip(_WHITESPACE) and message is not _OPEN_STRING
         self._reset()
+        if message is _TOO_DEEP:
+            # Said here: orjson, given the value up to this line, would see only its end.
+            self._error(number, line, pos, message, tally)
+            return False
         if parts is None:
             # Between the elements of an array: the array is broken there.
             self._error(number, line, pos, message, tally)
         elif at_line_start and parts[-1].number < number:
             # The open record ended with the line before; it does not parse.
-            self._text_error(parts, tally)
+            self._broken(parts, held, tally)
         else:
             if parts[-1].number == number:
                 parts[-1] = parts[-1]._replace(end=len(line))
             else:
                 parts.append(_Part(number, line, 0, len(line)))
-            self._text_error(parts, tally)
+            self._broken(parts, held, tally)
             return False
         if at_line_start:
             self._fresh(line, number, 0, tally)  # this line may start the next value
         return False
+
+    def _broken(self, parts: list[_Part], held: int, tally: Tally) -> None:
+        if held > MAX_RECORD:
+            self.note = False
+            _unparseable(tally, parts[0].number, self.checks, TOO_BIG)
+        else:
+            self._text_error(parts, tally)
 
     def _text_error(self, parts: list[_Part], tally: Tally) -> None:
         """The record in ``parts`` does not parse: report it where orjson stopped."""

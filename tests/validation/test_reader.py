@@ -135,3 +135,31 @@ def test_the_short_way_through_says_what_the_long_way_says(
     _value(orjson.loads(raw), raw, 7, checks, long_way, expand=True)
     short_way = check_lines(raw, 7, checks)
     assert (_counts(short_way), short_way.problems) == (_counts(long_way), long_way.problems)
+
+
+def test_a_value_too_big_to_be_an_event_is_not_held(monkeypatch: object) -> None:
+    import pytest_thrillpots.validation._reader as reader_module
+
+    setattr(reader_module, "MAX_RECORD", 10_000)  # noqa: B010 - restored below
+    try:
+        reader = DocumentReader(Checks())
+        tally = Tally()
+        lines = [b'{"instance_id": "i", "failed_payouts": [\n', *[b"  1,\n"] * 50_000, b"  1]}\n"]
+        most = 0
+        for number, line in enumerate(lines, 1):
+            reader.feed(line, number, tally)
+            most = max(most, sum(len(part.line) for part in reader.parts or []))
+        reader.end(tally)
+    finally:
+        setattr(reader_module, "MAX_RECORD", 64 << 20)  # noqa: B010
+    assert most < 20_000
+    assert (tally.checked, tally.unparseable) == (1, 1)
+    assert tally.problems[0].line == 1
+    assert tally.problems[0].violations[0].message.startswith("a value of more than 64 MiB starts here")
+
+
+def test_a_document_nested_deeper_than_the_parser_goes_is_broken_there() -> None:
+    text = b"[\n" + b"[\n" * 2000 + b"]\n" * 2001
+    tally = _total(list(read_input(io.BytesIO(text), Checks())), Checks())
+    assert tally.unparseable >= 1
+    assert any("nested more than 1024 levels deep" in p.violations[0].message for p in tally.problems)
