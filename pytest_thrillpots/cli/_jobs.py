@@ -55,7 +55,8 @@ def _serve(tasks: Connection, results: Connection, checks: Checks) -> None:
     def take() -> None:
         while True:
             try:
-                message = tasks.recv()
+                header = tasks.recv()
+                message = None if header is None else (tasks.recv_bytes(), *header)
             except (EOFError, OSError):
                 message = None
             waiting.put(message)
@@ -91,7 +92,8 @@ class _Worker:
     def send(self, label: str, chunk: Chunk) -> None:
         self.assigned.append((label, chunk))
         try:
-            self.tasks.send((chunk.data, chunk.first_line, chunk.bom))
+            self.tasks.send((chunk.first_line, chunk.bom))
+            self.tasks.send_bytes(chunk.data)  # the bytes as they are: no pickled copy
         except OSError:
             raise self._died() from None
 

@@ -610,7 +610,10 @@ def _chunks(head: bytes, number: int, stream: IO[bytes], bom: bool, chunk_size: 
         if len(data) < chunk_size and (not data or data.endswith(b"\n")):  # else a full chunk, or the end
             more = read(chunk_size - len(data))
             if more:
-                data += more if more.endswith(b"\n") else more + stream.readline()
+                pieces = [data, more] if data else [more]
+                if not more.endswith(b"\n"):
+                    pieces.append(stream.readline())  # to the end of the line
+                data = pieces[0] if len(pieces) == 1 else b"".join(pieces)
         if not data:
             return
         yield Chunk(data, number, bom)
