@@ -230,7 +230,10 @@ def test_a_tie_between_types_is_a_violation_never_a_pass(
     # No two types of the spec tie today; a spec where two do (same size, a shared key) shows it.
     table = (
         {"instance_id": (0, 1), "failed_payouts": (0,), "gameround_id": (1,)},
-        (("RafflePayoutErrorEvent", ("instance_id", "failed_payouts")), ("OptInEvent", ("instance_id", "gameround_id"))),
+        (
+            ("RafflePayoutErrorEvent", ("instance_id", "failed_payouts")),
+            ("OptInEvent", ("instance_id", "gameround_id")),
+        ),
     )
     monkeypatch.setattr(_identify, "_table", lambda: table)
     _identify._identification.cache_clear()
@@ -528,7 +531,9 @@ def test_a_key_of_unicode_digits_is_a_key_not_an_index(
     path.write_bytes(ndjson({**valid_event("OptInEvent"), "²": 1}, event))
     code, out, _ = run(capsys, *mode, str(path))
     strict_line = (
-        [f'{path}:1: ["²"]: unknown field, not listed in the OptInEvent spec (strict mode), got number 1 [unknown_field]']
+        [
+            f'{path}:1: ["²"]: unknown field, not listed in the OptInEvent spec (strict mode), got number 1 [unknown_field]'
+        ]
         if mode
         else []
     )
@@ -667,7 +672,7 @@ def test_a_closed_pipe_ends_the_run_quietly_and_never_says_valid(all_invalid: Pa
     code, first, err = _read_one_line_then_close("validate", "--format", output, str(all_invalid))
     assert err == b""
     assert first == (
-        f"{all_invalid}:1: failed_payouts: expected array of PayoutRecord objects, got string \"x\" [type]\n".encode()
+        f'{all_invalid}:1: failed_payouts: expected array of PayoutRecord objects, got string "x" [type]\n'.encode()
         if output == "text"
         else b"{\n"
     )
@@ -820,7 +825,9 @@ def test_memory_stays_flat_on_a_100_mb_capture(big_capture: tuple[Path, int, int
 
 
 @pytest.mark.slow
-def test_memory_stays_flat_when_the_first_lines_do_not_parse(big_capture: tuple[Path, int, int], tmp_path: Path) -> None:
+def test_memory_stays_flat_when_the_first_lines_do_not_parse(
+    big_capture: tuple[Path, int, int], tmp_path: Path
+) -> None:
     """Two cut lines that open values, then 100 MB of events: still read a bounded piece at a time."""
     path, events, invalid = big_capture
     broken = tmp_path / "broken-start.ndjson"
@@ -834,9 +841,7 @@ def test_memory_stays_flat_when_the_first_lines_do_not_parse(big_capture: tuple[
     code, peak_mb, summary = _measure("-", stdin=broken)
     assert code == 1
     # The two cut lines and the first event they swallowed are one unparseable record.
-    assert summary == (
-        f"checked {events} events: {events - invalid - 1} valid, {invalid} invalid, 1 unparseable"
-    )
+    assert summary == (f"checked {events} events: {events - invalid - 1} valid, {invalid} invalid, 1 unparseable")
     assert peak_mb - baseline_mb < 30, f"peak {peak_mb} MB vs {baseline_mb} MB for a small file"
 
 
@@ -1008,7 +1013,8 @@ SHAPES = st.one_of(
         lambda drawn: json.dumps(drawn[0], indent=2).encode()[: drawn[1] % 2000]
     ),
 )
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+THOROUGH = settings(FUZZ, max_examples=1000)
 
 
 @contextlib.contextmanager
@@ -1081,12 +1087,27 @@ def _ndjson_counts(data: bytes) -> tuple[int, int]:
     return checked, skipped
 
 
+def _any_shape(
+    data: bytes, strict: bool, named: str | None, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _fuzz(data, capsys, tmp_path, *(["--strict"] if strict else []), *(["--type", named] if named else []))
+
+
 @FUZZ
 @given(data=SHAPES, strict=st.booleans(), named=st.sampled_from([None, "OptInEvent"]))
 def test_any_bytes_any_shape_no_traceback_no_hang_every_line_counted(
     data: bytes, strict: bool, named: str | None, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    _fuzz(data, capsys, tmp_path, *(["--strict"] if strict else []), *(["--type", named] if named else []))
+    _any_shape(data, strict, named, capsys, tmp_path)
+
+
+@pytest.mark.slow
+@THOROUGH
+@given(data=SHAPES, strict=st.booleans(), named=st.sampled_from([None, "OptInEvent"]))
+def test_any_bytes_any_shape_thoroughly(
+    data: bytes, strict: bool, named: str | None, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    _any_shape(data, strict, named, capsys, tmp_path)
 
 
 @pytest.mark.slow
