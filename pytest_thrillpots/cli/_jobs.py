@@ -24,10 +24,12 @@ from typing import Any
 
 from pytest_thrillpots.cli._common import UsageError
 from pytest_thrillpots.spec import EVENT_TYPES
-from pytest_thrillpots.validation._reader import Checks, Chunk, Tally, check_lines
+from pytest_thrillpots.validation._reader import Checks, Chunk, Span, Tally, check_lines, check_span
 
-Work = tuple[str, "Chunk | Tally"]
-"""One input's label, and a chunk to check or records already checked."""
+Work = tuple[str, "Chunk | Span | Tally"]
+"""One input's label (its path, for a span), and lines to check or records already checked."""
+Result = tuple[str, "Chunk | Span | None", Tally, int]
+"""The label, what was checked (None for records checked already), the tally, and the line breaks read."""
 
 AHEAD = 2
 """Chunks a worker holds at most: the one it checks and the next."""
@@ -46,17 +48,17 @@ class WorkerDied(UsageError):
 
 
 def _serve(tasks: Connection, results: Connection, checks: Checks) -> None:
-    """A worker: check each chunk it is sent until told to stop (None) or its pipe closes."""
+    """A worker: check each chunk or span it is sent until told to stop (None) or its pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    waiting: queue.Queue[tuple[bytes, int, bool] | None] = queue.Queue(maxsize=AHEAD - 1)
+    waiting: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=AHEAD - 1)
 
     def take() -> None:
         while True:
             try:
                 header = tasks.recv()
-                message = None if header is None else (tasks.recv_bytes(), *header)
+                message = (tasks.recv_bytes(), *header[1:]) if header is not None and header[0] == "chunk" else header
             except (EOFError, OSError):
                 message = None
             waiting.put(message)
@@ -65,9 +67,14 @@ def _serve(tasks: Connection, results: Connection, checks: Checks) -> None:
 
     threading.Thread(target=take, daemon=True).start()
     while (message := waiting.get()) is not None:
-        data, first_line, bom = message
+        if message[0] == "span":
+            _, path, start, end = message
+            result = check_span(path, Span(start, end), checks)
+        else:
+            data, first_line, bom = message
+            result = (check_lines(data, first_line, checks, bom=bom), data.count(b"\n"))
         try:
-            results.send(check_lines(data, first_line, checks, bom=bom))
+            results.send(result)
         except OSError:  # the main process is gone
             return
 
@@ -83,36 +90,45 @@ class _Worker:
         self.process.start()
         child_tasks.close()
         child_results.close()
-        self.assigned: deque[tuple[str, Chunk]] = deque()
+        self.assigned: deque[tuple[str, Chunk | Span]] = deque()
+
+        self.dead = False
+        """A send failed: the worker is gone. Said when its turn comes, after the results before it."""
 
     @property
     def has_room(self) -> bool:
-        return len(self.assigned) < AHEAD
+        return len(self.assigned) < AHEAD and not self.dead
 
-    def send(self, label: str, chunk: Chunk) -> None:
-        self.assigned.append((label, chunk))
+    def send(self, label: str, item: Chunk | Span) -> None:
+        self.assigned.append((label, item))
         try:
-            self.tasks.send((chunk.first_line, chunk.bom))
-            self.tasks.send_bytes(chunk.data)  # the bytes as they are: no pickled copy
+            if isinstance(item, Span):
+                self.tasks.send(("span", label, item.start, item.end))  # the worker reads the file itself
+            else:
+                self.tasks.send(("chunk", item.first_line, item.bom))
+                self.tasks.send_bytes(item.data)  # the bytes as they are: no pickled copy
         except OSError:
-            raise self._died() from None
+            self.dead = True
 
-    def receive(self) -> Tally:
+    def receive(self) -> tuple[Tally, int]:
+        if self.dead:
+            raise self._died()
         try:
-            tally: Tally = self.results.recv()
+            result: tuple[Tally, int] = self.results.recv()
         except (EOFError, OSError):
             raise self._died() from None
         self.assigned.popleft()
-        return tally
+        return result
 
     def _died(self) -> WorkerDied:
         self.process.join(timeout=5)
         code = self.process.exitcode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
-        label, chunk = self.assigned[0]
+        label, item = self.assigned[0]
+        first, last = (item.first_line, item.last_line) if isinstance(item, Chunk) else _span_lines(label, item)
         return WorkerDied(
-            f"worker process {self.index + 1} died ({how}) while checking {label} lines "
-            f"{chunk.first_line}-{chunk.last_line}; those lines and the rest of the input were not checked"
+            f"worker process {self.index + 1} died ({how}) while checking {label} lines {first}-{last}; "
+            "those lines and the rest of the input were not checked"
         )
 
     def close(self, *, finished: bool) -> None:
@@ -127,6 +143,24 @@ class _Worker:
             self.process.join()
         self.tasks.close()
         self.results.close()
+
+
+def _span_lines(path: str, span: Span) -> tuple[int, int]:
+    """The numbers of the first and last lines in ``span`` of ``path`` (counted afresh: this is for an error)."""
+    before = inside = 0
+    ends_a_line = True
+    try:
+        with open(path, "rb") as file:
+            position = 0
+            while position < span.end and (block := file.read(min(1 << 20, span.end - position))):
+                split = max(0, min(len(block), span.start - position))
+                before += block.count(b"\n", 0, split)
+                inside += block.count(b"\n", split)
+                ends_a_line = block.endswith(b"\n")
+                position += len(block)
+    except OSError:  # pragma: no cover - the file went away as well
+        return 0, 0
+    return before + 1, before + inside + (not ends_a_line)
 
 
 def _context() -> Any:
@@ -170,16 +204,16 @@ class Workers:
             if blocked:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
-    def checked(self, work: Iterable[Work]) -> Iterator[tuple[str, Chunk | None, Tally]]:
-        """Each piece of work's label, chunk (None for records checked already) and tally, in order."""
-        pending: deque[tuple[str, Chunk | None, Tally | _Worker]] = deque()
+    def checked(self, work: Iterable[Work]) -> Iterator[Result]:
+        """Each piece of work with its tally, in the order of the work."""
+        pending: deque[tuple[str, Chunk | Span | None, Tally | _Worker]] = deque()
         turn = 0
         for label, item in work:
             if isinstance(item, Tally):
                 if pending:
                     pending.append((label, None, item))
                 else:
-                    yield label, None, item
+                    yield label, None, item, 0
                 continue
             if not self.workers:
                 self._start()
@@ -195,14 +229,15 @@ class Workers:
             yield from self._settle(pending)
 
     @staticmethod
-    def _settle(pending: deque[tuple[str, Chunk | None, Tally | _Worker]]) -> Iterator[tuple[str, Chunk | None, Tally]]:
+    def _settle(pending: deque[tuple[str, Chunk | Span | None, Tally | _Worker]]) -> Iterator[Result]:
         """Hand back the oldest pending results, up to and including one a worker had."""
         while pending:
-            label, chunk, waiting = pending.popleft()
+            label, item, waiting = pending.popleft()
             if isinstance(waiting, Tally):
-                yield label, chunk, waiting
+                yield label, item, waiting, 0
                 continue
-            yield label, chunk, waiting.receive()
+            tally, breaks = waiting.receive()
+            yield label, item, tally, breaks
             return
 
     def __enter__(self) -> Workers:

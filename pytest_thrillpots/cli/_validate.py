@@ -36,7 +36,7 @@ from pytest_thrillpots.cli._common import (
 )
 from pytest_thrillpots.cli._progress import Progress
 from pytest_thrillpots.spec import EVENT_TYPES, check_event_type
-from pytest_thrillpots.validation._reader import Checks, Chunk, Tally, check_lines, read_input
+from pytest_thrillpots.validation._reader import Checks, Chunk, Span, Tally, check_lines, read_input, renumbered
 
 STDIN_LABEL = "<stdin>"
 STDIN_NOTE = (
@@ -145,29 +145,43 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check_all(paths: list[str], checks: Checks, jobs: int, report: Report, progress: Progress) -> None:
-    work = _work(paths, checks, jobs, report)
     if jobs == 1:
-        for label, item in work:
+        for label, item in _work(paths, checks, report, parallel=False):
+            assert not isinstance(item, Span)  # spans are for workers
             tally = check_lines(item.data, item.first_line, checks, bom=item.bom) if isinstance(item, Chunk) else item
             report.add(label, tally)
             progress.advance(tally.checked, len(item.data) if isinstance(item, Chunk) else 0)
         return
     from pytest_thrillpots.cli._jobs import Workers
 
+    next_line = 1  # where the next span of the input starts: known once what comes before is read
     with Workers(jobs, checks) as workers:
-        for label, chunk, tally in workers.checked(work):
+        for label, piece, tally, breaks in workers.checked(_work(paths, checks, report, parallel=True)):
+            done = 0
+            if isinstance(piece, Chunk):
+                next_line = piece.first_line + breaks
+                done = len(piece.data)
+            elif isinstance(piece, Span):
+                tally = renumbered(tally, next_line)
+                next_line += breaks
+                done = piece.end - piece.start
             report.add(label, tally)
-            progress.advance(tally.checked, len(chunk.data) if chunk is not None else 0)
+            progress.advance(tally.checked, done)
 
 
-def _work(paths: list[str], checks: Checks, jobs: int, report: Report) -> Iterator[tuple[str, Chunk | Tally]]:
-    """Every input's chunks and checked records in order; a read error is one line naming the input."""
+def _work(
+    paths: list[str], checks: Checks, report: Report, *, parallel: bool
+) -> Iterator[tuple[str, Chunk | Span | Tally]]:
+    """Every input's lines to check and records checked, in order; a read error is one line naming the input.
+
+    ``parallel`` reads a full chunk at a time, and hands a file's lines over as spans its workers read.
+    """
     for path in paths:
         label = STDIN_LABEL if path == "-" else path
         report.begin(label)
         stream = _open(path)
         try:
-            for item in read_input(stream, checks, eager=jobs == 1):
+            for item in read_input(stream, checks, eager=not parallel, spans=parallel and path != "-"):
                 yield label, item
         except OSError as exc:
             raise UsageError(f"cannot read {label}: {exc.strerror or exc}") from None

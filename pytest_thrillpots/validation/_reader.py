@@ -17,7 +17,9 @@ a ``not_object`` violation, whatever the string says.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import IO, Any, NamedTuple
@@ -113,6 +115,31 @@ class Chunk(NamedTuple):
     @property
     def last_line(self) -> int:
         return self.first_line + max(self.data.count(b"\n") - self.data.endswith(b"\n"), 0)
+
+
+class Span(NamedTuple):
+    """Whole NDJSON lines of a regular file, by byte offsets, for a worker to read itself.
+
+    The lines are numbered from 1 here: who reads the results in order knows where they start.
+    """
+
+    start: int
+    end: int
+
+
+def check_span(path: str, span: Span, checks: Checks) -> tuple[Tally, int]:
+    """Check the lines of ``path`` in ``span``; the tally, with lines numbered from 1, and the line breaks read."""
+    with open(path, "rb") as file:
+        file.seek(span.start)
+        data = file.read(span.end - span.start)
+    return check_lines(data, 1, checks), data.count(b"\n")
+
+
+def renumbered(tally: Tally, first_line: int) -> Tally:
+    """``tally`` with its problems' lines counted from ``first_line`` instead of 1."""
+    if first_line != 1:
+        tally.problems = [problem._replace(line=problem.line + first_line - 1) for problem in tally.problems]
+    return tally
 
 
 # --- One record --------------------------------------------------------------------------------
@@ -547,16 +574,17 @@ def _locate(parts: list[_Part], pos: int) -> tuple[_Part, int]:
 
 
 def read_input(
-    stream: IO[bytes], checks: Checks, *, chunk_size: int | None = None, eager: bool = True
-) -> Iterator[Chunk | Tally]:
+    stream: IO[bytes], checks: Checks, *, chunk_size: int | None = None, eager: bool = True, spans: bool = False
+) -> Iterator[Chunk | Span | Tally]:
     """The work one input makes, in order: NDJSON chunks to check, or documents' records checked here.
 
     The first line that is not blank decides. A line that parses, or breaks off within itself,
     starts NDJSON. A line that opens a value left open at its end (``[`` or ``{``, or the start
     of an event cut short) starts a document, unless the next line is an event on its own: then
     the first line was cut short (a rotated log) and the input is NDJSON. ``eager`` checks what
-    a pipe holds as it comes rather than waiting for a full chunk. OSErrors of ``stream``
-    propagate.
+    a pipe holds as it comes rather than waiting for a full chunk. With ``spans``, NDJSON in a
+    regular file comes (after its first lines) as byte ranges for workers to read themselves.
+    OSErrors of ``stream`` propagate.
     """
     size = chunk_size or CHUNK_SIZE
     number = 1
@@ -581,11 +609,50 @@ def read_input(
                 following = stream.readline()
             lines.append(following)
             if _is_event_line(following):
-                yield from _chunks(b"".join(lines), number, stream, bom, size, eager)
+                yield from _ndjson(b"".join(lines), number, stream, bom, size, eager, spans)
                 return
         yield from _documents(lines, number, stream, checks, bom)
         return
-    yield from _chunks(b"".join(lines), number, stream, bom, size, eager)
+    yield from _ndjson(b"".join(lines), number, stream, bom, size, eager, spans)
+
+
+def _ndjson(
+    head: bytes, number: int, stream: IO[bytes], bom: bool, chunk_size: int, eager: bool, spans: bool
+) -> Iterator[Chunk | Span]:
+    if not (spans and _regular(stream)):
+        yield from _chunks(head, number, stream, bom, chunk_size, eager)
+        return
+    if head:
+        yield Chunk(head, number, bom)
+    position = stream.tell()
+    while True:
+        size = os.fstat(stream.fileno()).st_size  # again at each span: a file still being written goes on
+        if position >= size:
+            return
+        end = size if position + chunk_size >= size else _line_end(stream.fileno(), position + chunk_size, size)
+        yield Span(position, end)
+        position = end
+
+
+def _regular(stream: IO[bytes]) -> bool:
+    try:
+        return hasattr(os, "pread") and stat.S_ISREG(os.fstat(stream.fileno()).st_mode) and stream.seekable()
+    except (OSError, AttributeError, ValueError):
+        return False
+
+
+def _line_end(fd: int, at: int, size: int) -> int:
+    """Where the line that byte ``at - 1`` is on ends (just past its line break), or ``size``."""
+    position = at - 1
+    while position < size:
+        block = os.pread(fd, 1 << 16, position)
+        if not block:
+            return size
+        found = block.find(b"\n")
+        if found >= 0:
+            return position + found + 1
+        position += len(block)
+    return size
 
 
 def _opens_document(line: bytes) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import signal
@@ -219,3 +220,45 @@ def test_a_worker_process_never_sees_ctrl_c_before_it_ignores_it() -> None:
     if status:
         ignored = int(re.search(r"SigIgn:\s*([0-9a-f]+)", status)[1], 16)  # type: ignore[index]
         assert ignored & (1 << (signal.SIGINT - 1))
+
+
+def test_a_worker_that_dies_on_a_file_names_the_lines_it_had(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers read a file's spans themselves; one that dies on lines 12-21 says so, and nothing after is claimed."""
+    from pytest_thrillpots.cli import _jobs
+
+    good = b'{"instance_id":"i","failed_payouts":[]}\n'  # 40 bytes
+    bad = b'{"instance_id":"i","failed_payouts":"x"}\n'  # 41 bytes
+    lines = [good.replace(b'"i"', b'"ii"')] * 40  # 41 bytes each
+    lines[4] = lines[14] = bad
+    path = tmp_path / "capture.ndjson"
+    path.write_bytes(b"".join(lines))
+    real = _jobs.check_span
+
+    def dies_on_the_second_span(file: str, span: Any, checks: Any) -> Any:
+        if span.start == 41 + 410:
+            os._exit(3)
+        return real(file, span, checks)
+
+    monkeypatch.setattr(_jobs, "check_span", dies_on_the_second_span)  # the workers are forked: they see it
+    monkeypatch.setattr(_reader, "CHUNK_SIZE", 410)  # ten lines a span
+    code, out, err = _run(capsys, "--jobs", "2", str(path))
+    assert (code, out) == (
+        2,
+        f'{path}:5: failed_payouts: expected array of PayoutRecord objects, got string "x" [type]\n',
+    )
+    assert err == (
+        f"thrillpots: error: worker process 1 died (exit status 3) while checking {path} lines 12-21; "
+        "those lines and the rest of the input were not checked\n"
+    )
+
+
+def test_spans_and_chunks_number_lines_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Workers read a file themselves (spans); its line numbers are those of one process reading it."""
+    lines = [*GOOD, *BAD] * 400
+    path = tmp_path / "capture.ndjson"
+    path.write_bytes(b"".join(line + b"\n" for line in lines) + GOOD[0])  # no line break at the end
+    one = _run(capsys, "--format", "json", str(path))
+    assert _run(capsys, "--format", "json", "--jobs", "2", str(path)) == one
+    assert json.loads(one[1])["checked"] > 4000
