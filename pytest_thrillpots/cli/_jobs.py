@@ -1,10 +1,12 @@
 """``--jobs``: NDJSON chunks checked in worker processes, the results taken back in input order.
 
-Each worker has a pipe for chunks and one for results, and at most two chunks at a time: one it
-checks, one waiting (taken off the pipe by a thread of its own, so the main process never
-waits to hand it over). The results are read back in the order the chunks were read, so the
-output, line numbers and counts are those of one process, and memory holds a few chunks,
-whatever the input. Workers ignore Ctrl-C; the main process stops them all. A worker that dies
+Each worker has a pipe for work and one for results, and at most two pieces of work at a time:
+one it checks, one waiting (taken off the pipe by a thread of its own, so the main process
+never waits to hand it over). A piece is a chunk of lines (from standard input) or, for a
+regular file, a span of byte offsets that the worker reads itself, so the file's bytes never
+go through a pipe; a span's lines are numbered once the lines before it are known. The
+results are read back in input order, so the output, line numbers and counts are those of one
+process, and memory holds a few chunks, whatever the input. Workers ignore Ctrl-C; the main process stops them all. A worker that dies
 (killed, out of memory) is an error naming the lines it had, never a gap.
 """
 
