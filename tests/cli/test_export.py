@@ -26,9 +26,7 @@ def test_the_document_replaces_the_file_whole_and_keeps_its_mode(tmp_path: Path)
     assert [p.name for p in tmp_path.iterdir()] == ["asyncapi.yaml"]
 
 
-def test_a_directory_that_cannot_take_the_file_is_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_directory_that_cannot_take_the_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "asyncapi", "-o", str(tmp_path / "missing" / "asyncapi.yaml")]) == 2
     assert capsys.readouterr().err == (
         f"thrillpots: error: --output {tmp_path / 'missing' / 'asyncapi.yaml'}: cannot write there "
