@@ -8,13 +8,27 @@ one-line message.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from pytest_thrillpots._version import __version__
-from pytest_thrillpots.cli._common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError
+from pytest_thrillpots.cli._common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    STDOUT_NAME,
+    HelpFormatter,
+    OutputClosed,
+    OutputError,
+    Parser,
+    TextOutput,
+    UsageError,
+    silence_stdout,
+)
 
 SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     ("validate", "pytest_thrillpots.cli._validate", "check captured events against the spec"),
@@ -29,15 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="thrillpots",
         description="Contract-testing toolkit for the ThrillPots event stream.",
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
     for name, module_name, summary in SUBCOMMANDS:
         module = importlib.import_module(module_name)
-        sub = commands.add_parser(
-            name, help=summary, description=module.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-        )
+        sub = commands.add_parser(name, help=summary, description=module.__doc__, formatter_class=HelpFormatter)
         module.add_arguments(sub)
         sub.set_defaults(run=module.run)
     return parser
@@ -49,17 +62,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         code: int = args.run(args)
+        # Flushed here, not at exit, so a write error is reported like any other.
+        TextOutput().flush()
         return code
     except UsageError as exc:
-        print(f"thrillpots: error: {exc}", file=sys.stderr)
+        if isinstance(exc, OutputError) and exc.name == STDOUT_NAME:
+            silence_stdout()  # what is still buffered would fail again at exit
+        _say(f"thrillpots: error: {exc}")
         return EXIT_USAGE
-    except BrokenPipeError:
-        # `thrillpots sample ... | head` closes the pipe early; that is not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+    except (OutputClosed, BrokenPipeError):
+        # `thrillpots sample ... | head` closes the pipe early: the reader has what it wanted.
+        silence_stdout()
         return EXIT_OK
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except SystemExit as done:  # --help and --version print, then exit
+        try:
+            TextOutput().flush()
+        except OutputError as exc:
+            silence_stdout()
+            _say(f"thrillpots: error: {exc}")
+            return EXIT_USAGE
+        except OutputClosed:
+            silence_stdout()
+        return done.code if isinstance(done.code, int) else EXIT_OK
+
+
+def _say(line: str) -> None:
+    if sys.stderr is not None:  # stderr closed (2>&-): the exit status is all there is
+        with contextlib.suppress(OSError, ValueError):
+            print(line, file=sys.stderr)
 
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "SUBCOMMANDS", "UsageError", "build_parser", "main"]

@@ -12,29 +12,31 @@ thrillpots export schemas DIR
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from pytest_thrillpots.cli._common import EXIT_FAILED, EXIT_OK, UsageError
+from pytest_thrillpots.cli._common import EXIT_FAILED, EXIT_OK, AtomicFile, HelpFormatter, TextOutput, UsageError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     what = parser.add_subparsers(dest="what", metavar="WHAT")
     what.required = True
-    asyncapi = what.add_parser("asyncapi", help="the AsyncAPI 3.0 document, as YAML", description=__doc__,
-                               formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    asyncapi = what.add_parser(
+        "asyncapi", help="the AsyncAPI 3.0 document, as YAML", description=__doc__, formatter_class=HelpFormatter
+    )
     asyncapi.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     asyncapi.add_argument(
         "--check", action="store_true", help="exit 1 when FILE differs from what would be written; write nothing"
     )
-    schemas = what.add_parser("schemas", help="the JSON Schema files", description=__doc__,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    schemas = what.add_parser(
+        "schemas", help="the JSON Schema files", description=__doc__, formatter_class=HelpFormatter
+    )
     schemas.add_argument("directory", metavar="DIR", help="where to write them (created if missing)")
 
 
 def run(args: argparse.Namespace) -> int:
     from pytest_thrillpots.export._asyncapi import asyncapi_yaml, export_schemas
 
+    out = TextOutput()
     if args.what == "schemas":
         target = Path(args.directory)
         if target.exists() and not target.is_dir():
@@ -43,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             written = export_schemas(target)
         except OSError as exc:
             raise UsageError(f"cannot write to {target}: {exc.strerror or exc}") from None
-        print(f"wrote {len(written)} schema files to {target}")
+        out.write(f"wrote {len(written)} schema files to {target}\n")
         return EXIT_OK
     text = asyncapi_yaml()
     if args.check:
@@ -54,15 +56,15 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise UsageError(f"cannot read {args.output}: {exc.strerror or exc}") from None
         if current != text:
-            print(f"{args.output} is out of date: run `thrillpots export asyncapi --output {args.output}`")
+            out.write(f"{args.output} is out of date: run `thrillpots export asyncapi --output {args.output}`\n")
             return EXIT_FAILED
-        print(f"{args.output} is up to date")
+        out.write(f"{args.output} is up to date\n")
         return EXIT_OK
     if not args.output:
-        sys.stdout.write(text)
+        out.write(text)
+        out.flush()
         return EXIT_OK
-    try:
-        Path(args.output).write_bytes(text.encode("utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    # Written whole, or not at all: a failed write leaves the old document as it was.
+    with AtomicFile(args.output) as file:
+        file.write(text.encode("utf-8"))
     return EXIT_OK

@@ -5,26 +5,26 @@ chooses. The same --seed gives the same bytes. Every event written validates aga
 spec (strict); a --set that would make one invalid is an error.
 
   thrillpots sample WinEvent --seed 42
-  thrillpots sample WinEvent -n 100 --trait withheld --set jackpot_currency='"GBP"'
+  thrillpots sample WinEvent --count 100 --trait withheld --set seed=7
   thrillpots sample --all --coverage -n 2 --seed 7 --output events.ndjson
+
+--output FILE replaces FILE only once every event is written (a failed run leaves it as it
+was), with the mode the old FILE had, or that the umask gives a new file.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from pytest_thrillpots._errors import ThrillpotsError
 from pytest_thrillpots._seed import parse_seed, random_seed
-from pytest_thrillpots.cli._common import EXIT_OK, UsageError
+from pytest_thrillpots.cli._common import EXIT_OK, AtomicFile, BinaryOutput, UsageError, isatty, stdout_buffer
 from pytest_thrillpots.spec import EVENT_TYPES
 from pytest_thrillpots.spec._paths import PathPart, parse_human
 
@@ -42,7 +42,9 @@ CHUNK = 1_000
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("event", nargs="?", metavar="EVENT", help="the event (or structure) to write, e.g. WinEvent")
     parser.add_argument("--all", action="store_true", help="write every event type, in the spec's order")
-    parser.add_argument("-n", dest="count", type=int, default=1, metavar="N", help="events per type (default: 1)")
+    parser.add_argument(
+        "--count", "-n", dest="count", type=int, default=1, metavar="N", help="events per type (default: 1)"
+    )
     parser.add_argument(
         "--seed", default=None, metavar="S", help="the seed: the same seed writes the same bytes (default: random)"
     )
@@ -79,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
     names = _names(args)
     if args.count < 0:
-        raise UsageError(f"-n takes a number of events >= 0, not {args.count}")
+        raise UsageError(f"--count takes a number of events >= 0, not {args.count}")
     if args.coverage and (args.traits or args.sets):
         raise UsageError("--coverage events take every branch on their own; use them without --trait and --set")
     chosen = _seed_of(args.seed)
@@ -90,8 +92,16 @@ def run(args: argparse.Namespace) -> int:
             plan.coverage = plan.factory.coverage()
     total = sum(len(p.coverage) for p in plans) + args.count * len(plans)
     pretty = (args.format or ("json" if total == 1 else "ndjson")) == "json"
-    with _output(args.output) as out:
-        _write(out, _events(plans, args.count, total), pretty=pretty, single=total == 1)
+    # On a terminal the events themselves show the progress; a progress line would run into them.
+    to_terminal = not args.output and isatty(sys.stdout)
+    events = _events(plans, args.count, total, show_progress=not to_terminal)
+    if args.output:
+        with AtomicFile(args.output) as out:
+            _write(out, events, pretty=pretty, single=total == 1)
+    else:
+        stdout = BinaryOutput(stdout_buffer(), "standard output")
+        _write(stdout, events, pretty=pretty, single=total == 1)
+        stdout.flush()
     if chosen is None:
         print(f"thrillpots: seed {seed} (pass --seed {seed} for the same events)", file=sys.stderr)
     return EXIT_OK
@@ -215,12 +225,12 @@ def _check_all_used(
             raise UsageError(f"--set {text}: no event type here has that field ({problem})")
 
 
-def _events(plans: list[_Plan], count: int, total: int) -> Iterator[dict[str, Any]]:
+def _events(plans: list[_Plan], count: int, total: int, *, show_progress: bool) -> Iterator[dict[str, Any]]:
     from pytest_thrillpots.cli._progress import Progress
     from pytest_thrillpots.validation._validate import validate
 
     progress = Progress("generated", "events", total)
-    progress.enabled = progress.enabled and total >= PROGRESS_FROM
+    progress.enabled = progress.enabled and show_progress and total >= PROGRESS_FROM
     for plan in plans:
         chunks = [plan.coverage] if plan.coverage else []
         remaining = count
@@ -239,11 +249,11 @@ def _events(plans: list[_Plan], count: int, total: int) -> Iterator[dict[str, An
                         details = "; ".join(str(v) for v in violations[:3])
                         raise UsageError(f"--set makes the {plan.name} invalid: {details}")
                 yield event
-            progress.tick(len(events))
+            progress.advance(len(events))
     progress.done()
 
 
-def _write(out: IO[bytes], events: Iterator[dict[str, Any]], *, pretty: bool, single: bool) -> None:
+def _write(out: BinaryOutput, events: Iterator[dict[str, Any]], *, pretty: bool, single: bool) -> None:
     if pretty and single:
         for event in events:
             out.write(orjson.dumps(event, option=orjson.OPT_INDENT_2) + b"\n")
@@ -259,37 +269,3 @@ def _write(out: IO[bytes], events: Iterator[dict[str, Any]], *, pretty: bool, si
         return
     for event in events:
         out.write(orjson.dumps(event) + b"\n")
-
-
-class _output:
-    """Standard output, or FILE written whole: a failed run leaves the old FILE as it was."""
-
-    def __init__(self, path: str | None) -> None:
-        self.path = Path(path) if path else None
-        self.temp: Path | None = None
-        self.stream: IO[bytes] | None = None
-
-    def __enter__(self) -> IO[bytes]:
-
-        if self.path is None:
-            return sys.stdout.buffer
-        if self.path.is_dir():  # found before the events are made, not when the file replaces it
-            raise UsageError(f"--output {self.path}: is a directory; name a file")
-        directory = self.path.parent if str(self.path.parent) else Path(".")
-        try:
-            handle, name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=directory)
-        except OSError as exc:
-            raise UsageError(f"--output {self.path}: cannot write there ({exc.strerror or exc})") from None
-        self.temp = Path(name)
-        self.stream = os.fdopen(handle, "wb")
-        return self.stream
-
-    def __exit__(self, kind: object, error: object, traceback: object) -> None:
-        if self.stream is None or self.temp is None or self.path is None:
-            sys.stdout.buffer.flush()
-            return
-        self.stream.close()
-        if error is None:
-            os.replace(self.temp, self.path)
-        else:
-            self.temp.unlink(missing_ok=True)

@@ -4,7 +4,7 @@ Every other part of the package (validation, factories, pact, export, evolution)
 knows of a field from here; this package imports nothing of the package but ``_errors``.
 """
 
-from pytest_thrillpots.spec._identify import closest_event_type, identify
+from pytest_thrillpots.spec._identify import Identification, identification, identify
 from pytest_thrillpots.spec._model import (
     Kind,
     Node,
@@ -30,12 +30,13 @@ __all__ = [
     "SCHEMA_BASE_URI",
     "SCHEMA_SUFFIX",
     "STRUCTURE_TYPES",
+    "Identification",
     "Kind",
     "Node",
     "check_event_type",
-    "closest_event_type",
     "field_paths",
     "first_unknown_part",
+    "identification",
     "identify",
     "iter_fields",
     "lookup",

@@ -55,5 +55,6 @@ def test_validate_cli_reads_deep_metadata_without_a_traceback(
     assert (code, out) == (
         1,
         f'{path}:2: timestamp: expected number, got string "x" [type]\n'
+        "events by type: WinEvent 2\n"
         "checked 2 events: 1 valid, 1 invalid, 0 unparseable\n",
     )

@@ -1,0 +1,148 @@
+"""Benchmark: `thrillpots validate` on about 100,000 mixed events, and `--jobs 2` against `--jobs 1`.
+
+The capture is what `thrillpots sample --all` writes (the six event types, in a shuffled order)
+with 1% of the events made invalid (one field of the wrong type). Each contender runs as the
+command, in a child process, interleaved round by round; each result is the median of the
+rounds.
+
+- ``this / before``: the CPU time (user + system, of the child) of this checkout's command
+  against the same command at ``--before`` (a git revision; its package is unpacked to a
+  temporary directory). CPU time, so other load on a shared machine does not skew it.
+- ``--jobs 1 / --jobs 2``: wall time, which is what more processes buy, on the capture four times
+  over (about 400,000 events, 190 MB): more processes do nothing for the start-up (about 0.2 s),
+  so on 100,000 events that fixed part alone would cap the ratio near 1.6x. A shared machine may
+  not have two idle cores, so the same run measures that too: ``machine`` is how much faster
+  two processes finish two equal pure-Python loops than one process finishes them one after
+  the other (2.0 on two idle cores). The ``--jobs`` ratio can be no better than that.
+
+    python benchmarks/bench_cli.py [--events 100000] [--rounds 5] [--before REV]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+REPO = Path(__file__).resolve().parents[1]
+TARGETS = {"jobs 1 / jobs 2 (wall)": 1.7}
+
+
+def capture(path: Path, events: int, seed: int = 7) -> None:
+    per_type = -(-events // 6)
+    written = subprocess.run(
+        [sys.executable, "-m", "pytest_thrillpots", "sample", "--all", "-n", str(per_type), "--seed", str(seed)],
+        capture_output=True,
+        check=True,
+        cwd=REPO,
+    ).stdout.splitlines()
+    rng = random.Random(seed)
+    rng.shuffle(written)
+    lines = []
+    for index, line in enumerate(written[:events]):
+        if index % 100 == 0:
+            event = orjson.loads(line)
+            key = rng.choice(sorted(event))
+            event[key] = 12 if isinstance(event[key], str) else "broken"
+            line = orjson.dumps(event)
+        lines.append(line)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+
+def unpack(revision: str, into: Path) -> Path:
+    archive = subprocess.run(
+        ["git", "archive", revision, "pytest_thrillpots", "contracts"], capture_output=True, check=True, cwd=REPO
+    ).stdout
+    into.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def run(where: Path, *args: str) -> tuple[float, float, int]:
+    """CPU seconds and wall seconds of one `thrillpots validate` run from ``where``, and its exit status."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest_thrillpots", "validate", *args],
+        cwd=where,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall, completed.returncode
+
+
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+def machine_parallelism(n: int = 8_000_000) -> float:
+    """How much faster two processes do two equal loops than one process (2.0: two idle cores)."""
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(_spin, [1000, 1000])  # started
+        start = time.perf_counter()
+        pool.map(_spin, [n], chunksize=1)
+        pool.map(_spin, [n], chunksize=1)
+        one = time.perf_counter() - start
+        start = time.perf_counter()
+        pool.map(_spin, [n, n], chunksize=1)
+        two = time.perf_counter() - start
+    return one / two
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--before", default=None, metavar="REV", help="a git revision to compare with")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "mixed.ndjson"
+        capture(path, args.events)
+        big = Path(scratch) / "mixed-x4.ndjson"
+        big.write_bytes(path.read_bytes() * 4)
+        old = unpack(args.before, Path(scratch) / "before") if args.before else None
+        times: dict[str, list[float]] = {}
+        machine: list[float] = []
+        for _ in range(args.rounds):
+            for name, where, extra, capture_path in [
+                ("this", REPO, [], path),
+                *([("before", old, [], path)] if old else []),
+                ("jobs 1", REPO, ["--jobs", "1"], big),
+                ("jobs 2", REPO, ["--jobs", "2"], big),
+            ]:
+                cpu, wall, code = run(where, *extra, str(capture_path))
+                assert code == 1, f"{name}: exit status {code}, expected 1 (1% of the events are invalid)"
+                times.setdefault(f"{name} cpu", []).append(cpu)
+                times.setdefault(f"{name} wall", []).append(wall)
+            machine.append(machine_parallelism())
+    median = {name: statistics.median(values) for name, values in times.items()}
+    ratios = {"jobs 1 / jobs 2 (wall)": median["jobs 1 wall"] / median["jobs 2 wall"]}
+    if old:
+        ratios["before / this (cpu)"] = median["before cpu"] / median["this cpu"]
+    print(f"{args.events} mixed events (6 types, 1% invalid; x4 for --jobs), {args.rounds} interleaved rounds, medians")
+    for name, ratio in ratios.items():
+        target = TARGETS.get(name)
+        verdict = "" if target is None else f"   (target >= {target}x: {'met' if ratio >= target else 'missed'})"
+        print(f"  {name:26s} {ratio:5.2f}x{verdict}")
+    print(f"  {'machine: 2 loops, 2 procs':26s} {statistics.median(machine):5.2f}x   (2.00x on two idle cores)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
