@@ -242,6 +242,7 @@ def _check_search(page: Any, base: str, notes: list[str]) -> list[str]:
     from playwright.sync_api import Error as PlaywrightError
 
     errors: list[str] = []
+
     def on_console(message: Any) -> None:
         if message.type == "error":
             errors.append(f"console error: {message.text}")

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docgen as _docgen
 import pytest
 
-from pytest_thrillpots import _docgen
 from pytest_thrillpots.cli import build_parser
 from pytest_thrillpots.cli._common import HelpFormatter
 
