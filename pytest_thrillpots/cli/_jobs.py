@@ -26,7 +26,7 @@ from typing import Any
 
 from pytest_thrillpots.cli._common import UsageError
 from pytest_thrillpots.spec import EVENT_TYPES
-from pytest_thrillpots.validation._reader import Checks, Chunk, Span, Tally, check_lines, check_span
+from pytest_thrillpots.validation._records import Checks, Chunk, Span, Tally, check_lines, check_span
 
 Work = tuple[str, "Chunk | Span | Tally"]
 """One input's label (its path, for a span), and lines to check or records already checked."""

@@ -36,7 +36,8 @@ from pytest_thrillpots.cli._common import (
 )
 from pytest_thrillpots.cli._progress import Progress
 from pytest_thrillpots.spec import EVENT_TYPES, check_event_type
-from pytest_thrillpots.validation._reader import Checks, Chunk, Span, Tally, check_lines, read_input, renumbered
+from pytest_thrillpots.validation._reader import read_input
+from pytest_thrillpots.validation._records import Checks, Chunk, Span, Tally, check_lines, renumbered
 
 STDIN_LABEL = "<stdin>"
 STDIN_NOTE = (

@@ -210,7 +210,7 @@ def test_memory_stays_bounded_with_workers(tmp_path: Path) -> None:
 def test_a_worker_process_never_sees_ctrl_c_before_it_ignores_it() -> None:
     """The workers start with SIGINT blocked, so Ctrl-C during start-up reaches the main process only."""
     from pytest_thrillpots.cli._jobs import Workers
-    from pytest_thrillpots.validation._reader import Checks, Chunk
+    from pytest_thrillpots.validation._records import Checks, Chunk
 
     with Workers(1, Checks()) as workers:
         results: list[Any] = list(workers.checked([("x", Chunk(GOOD[0] + b"\n", 1))]))

@@ -152,5 +152,6 @@ def test_the_validate_command_checks_the_conventions_on_request(
     assert capsys.readouterr().out.splitlines() == [
         f"{path}:1: timestamp: expected whole epoch milliseconds (UTC) between 2000 and 2100, got 1750000000 "
         "(that looks like seconds: send milliseconds) [timestamp_ms]",
+        "events by type: WinEvent 1",
         "checked 1 events: 0 valid, 1 invalid, 0 unparseable",
     ]

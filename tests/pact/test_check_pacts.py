@@ -269,7 +269,10 @@ def test_contents_that_are_not_json_cannot_be_an_event() -> None:
          "{tmp}/c-other.json is a pact with provider 'other', not 'thrillpots': check it with --provider other"),
         ({"c-other.json": json.dumps({**_pact(), "provider": {"name": "other"}})}, ["{tmp}"],
          "no pact for provider 'thrillpots' in the sources given (skipped: {tmp}/c-other.json: a pact with provider 'other', not 'thrillpots')"),
-        ({}, ["{tmp}/nowhere"], "pact source '{tmp}/nowhere' is neither a pact file nor a directory of pact files"),
+        ({}, ["{tmp}/nowhere"], "pact source '{tmp}/nowhere' is neither a pact file nor a directory of pact files: nothing is there yet. "
+         "A consumer's contract tests write its pact when their pytest session ends, so a verification in that same "
+         "session cannot read it: run the consumers' tests first, then the verification (or pass sources=[...] "
+         "naming the pacts)"),
         ({}, ["https://broker.example/pacts/1"], "https://broker.example/pacts/1: check-pacts reads pact files and directories; download the pact first"),
     ],
 )  # fmt: skip

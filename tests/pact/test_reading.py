@@ -19,7 +19,7 @@ from pytest_thrillpots.pact import (
     message_interactions,
     read_pact,
 )
-from pytest_thrillpots.pact._interactions import _json_path
+from pytest_thrillpots.pact._matching import _json_path
 from pytest_thrillpots.pact._reading import WILDCARD, parse_rule_path
 
 from .._pact_support import PACTS

@@ -11,14 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_thrillpots import EVENT_TYPES
-from pytest_thrillpots.validation._reader import (
-    Checks,
-    Chunk,
-    DocumentReader,
-    Tally,
-    check_lines,
-    read_input,
-)
+from pytest_thrillpots.validation._documents import DocumentReader
+from pytest_thrillpots.validation._reader import read_input
+from pytest_thrillpots.validation._records import Checks, Chunk, Tally, check_lines
 
 EVENTS = [orjson.dumps(valid_event(t)) for t in EVENT_TYPES]
 LINES = st.one_of(
@@ -124,7 +119,7 @@ def test_a_document_stream_counts_each_value_and_keeps_going_past_a_broken_one()
 def test_the_short_way_through_says_what_the_long_way_says(
     value: dict[str, object], spacing: tuple[str, str] | None, ending: bytes, duplicate: bool, event_type: str | None
 ) -> None:
-    from pytest_thrillpots.validation._reader import _value
+    from pytest_thrillpots.validation._records import _value
 
     raw = (orjson.dumps(value) if spacing is None else json.dumps(value, separators=spacing).encode()) + ending
     if duplicate and value:
@@ -138,7 +133,7 @@ def test_the_short_way_through_says_what_the_long_way_says(
 
 
 def test_a_value_too_big_to_be_an_event_is_not_held(monkeypatch: object) -> None:
-    import pytest_thrillpots.validation._reader as reader_module
+    import pytest_thrillpots.validation._documents as reader_module
 
     setattr(reader_module, "MAX_RECORD", 10_000)  # noqa: B010 - restored below
     try:
