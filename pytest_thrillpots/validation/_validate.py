@@ -1,70 +1,75 @@
 """`validate`: every violation of the spec in a payload, with stable rule codes.
 
-The compiled engine (jsonschema-rs) answers "valid?" first; only an invalid payload pays for
-collecting details, which are mapped from the engine's error kinds onto our rule codes and
-worded in the spec's terms. JSON text goes through a faster door first (``_fastpath``): a
-typed decoder that accepts a valid event without building Python objects, and whose first
-complaint lets a single violation be confirmed without the engine's costly error list.
+Three parts, each derived from the spec model:
+
+- JSON text first meets a typed msgspec decoder (``_fastpath``), which accepts a valid event
+  without building Python objects: the common case costs less than parsing alone;
+- anything else goes to the violation collector generated from the model (``_collector``): a
+  parse with orjson, then one walk that finds every violation;
+- the schema engine (jsonschema-rs, ``_engine``) answers for what the collector does not cover:
+  the legacy winner tuple (``allow_legacy_winners=True``).
+
+A parsed payload (a dict built in Python) goes to the collector's other variant, which also
+checks that every value has a JSON form (``_json``) and copes with cycles and any depth.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import jsonschema_rs
+import msgspec
 import orjson
-from msgspec import UNSET
 
 from pytest_thrillpots.coverage import _recorder as _coverage
-from pytest_thrillpots.spec import (
-    SCHEMA_BASE_URI,
-    SCHEMA_SUFFIX,
-    Node,
-    check_event_type,
-    raw_schemas,
-)
-from pytest_thrillpots.spec._paths import ABSENT, PathPart, value_at
-from pytest_thrillpots.validation._fastpath import MAP_KEY, PlaceValues, Relaxation, fast_check, locate, relaxed_reader
-from pytest_thrillpots.validation._legacy import allow_legacy
+from pytest_thrillpots.spec import check_event_type
+from pytest_thrillpots.spec._paths import ABSENT, PathPart, to_human, value_at
+from pytest_thrillpots.validation._collector import Collector, collector
+from pytest_thrillpots.validation._engine import engine
+from pytest_thrillpots.validation._fastpath import fast_decoder
+from pytest_thrillpots.validation._json import NotJson, plain_json
 from pytest_thrillpots.validation._violation import (
     Violation,
-    cached_lookup,
     enum_violation,
     json_violation,
     legacy_tuple_violation,
     missing_violation,
     type_violation,
     unknown_violation,
-    wrong_value,
 )
 
-
-def _strict(schema: Any) -> Any:
-    """The same schema with unknown fields forbidden on every object it lists fully."""
-    if isinstance(schema, dict):
-        out = {k: _strict(v) for k, v in schema.items()}
-        if "properties" in schema and "additionalProperties" not in schema:
-            out["additionalProperties"] = False
-        return out
-    if isinstance(schema, list):
-        return [_strict(v) for v in schema]
-    return schema
+_TEXT = (bytes, bytearray, memoryview, str)
 
 
-@functools.cache
-def _validator(event_type: str, strict: bool, allow_legacy_winners: bool) -> Any:
-    check_event_type(event_type)
-    resources: dict[str, Any] = dict(raw_schemas())
-    if allow_legacy_winners:
-        resources["RaffleWinEvent"] = allow_legacy(dict(resources["RaffleWinEvent"]))
-    if strict:
-        resources = {name: _strict(schema) for name, schema in resources.items()}
-    registry = jsonschema_rs.Registry(
-        [(f"{SCHEMA_BASE_URI}{name}{SCHEMA_SUFFIX}", schema) for name, schema in resources.items()]
-    )
-    return jsonschema_rs.Draft202012Validator(resources[event_type], registry=registry)
+class _Route:
+    """How ``validate()`` checks one event type in one mode: everything built once."""
+
+    __slots__ = ("decode", "keys_present", "parsed", "python")
+
+    def __init__(self, event_type: str, strict: bool) -> None:
+        decoder = fast_decoder(event_type, strict)
+        self.decode: Callable[[Any], Any] | None = None if decoder is None else decoder[0]
+        self.keys_present: Callable[[Any], bool] | None = None if decoder is None else decoder[1]
+        self.parsed: Collector | None = collector(event_type, strict, True)
+        """For what a JSON parser returns."""
+        self.python: Collector | None = collector(event_type, strict, False)
+        """For values built in Python."""
+
+
+class _Routes(dict[str, _Route]):
+    def __init__(self, strict: bool) -> None:
+        super().__init__()
+        self.strict = strict
+
+    def __missing__(self, event_type: str) -> _Route:
+        check_event_type(event_type)
+        route = self[event_type] = _Route(event_type, self.strict)
+        return route
+
+
+_ROUTES = _Routes(strict=False)
+_STRICT_ROUTES = _Routes(strict=True)
 
 
 def validate(
@@ -81,45 +86,92 @@ def validate(
     reports fields the spec does not list; ``allow_legacy_winners`` accepts RaffleWinEvent
     winners in the legacy tuple form; ``semantic`` also checks the conventions (epoch
     milliseconds, money with two decimals...) with rule codes of their own (``SEMANTIC_RULES``).
+    A parsed payload holding a value JSON has no form for raises ``TypeError``.
     """
-    validator = _validator(event_type, strict, allow_legacy_winners)
+    try:
+        route = (_STRICT_ROUTES if strict else _ROUTES)[event_type]
+    except TypeError:  # unhashable: not a name at all
+        check_event_type(event_type)
+        raise  # pragma: no cover - check_event_type refuses anything that is not a name
     if _coverage.RECORDER is not None:
         _coverage.RECORDER.count_validated(event_type)
-    problem: str | None = None
-    text: bytes | bytearray | memoryview | str | None = None
-    if isinstance(payload, (bytes, bytearray, memoryview, str)):
-        fast = None if allow_legacy_winners or semantic else fast_check(event_type, strict)
-        if fast is not None:
-            problem = fast(payload)
-            if problem is None:
-                return []
-            only = _violations_at_problem(payload, problem, event_type, strict)
-            if only is not None:
-                return only
-        text = payload
+    text = type(payload) is bytes or isinstance(payload, _TEXT)
+    if text and not semantic and not allow_legacy_winners and route.decode is not None:
         try:
-            payload = orjson.loads(text)
-        except orjson.JSONDecodeError as exc:
-            return [json_violation(exc)]
+            decoded = route.decode(payload)
+        except (msgspec.MsgspecError, RecursionError):
+            pass  # not valid, or not sure: the collector says what is wrong
+        else:
+            if route.keys_present is None or route.keys_present(decoded):
+                return []
+    if text:
+        parsed = _parse(payload)  # type: ignore[arg-type]
+        if isinstance(parsed, Violation):
+            return [parsed]
+        found = _collect(route.parsed, parsed, event_type, strict, allow_legacy_winners)
+    else:
+        parsed = payload
+        found = _collect(route.python, payload, event_type, strict, allow_legacy_winners)
+    if semantic:
+        from pytest_thrillpots.validation._semantic import semantic_violations
+
+        # The conventions judge the JSON the payload stands for: plain values, as parsed text gives.
+        found.extend(semantic_violations(parsed if text else plain_json(payload), event_type))
+    return found
+
+
+def _parse(text: bytes | bytearray | memoryview | str) -> object:
+    """The parsed text, or its ``json`` violation."""
     try:
-        # Once the fast path said no, go straight to the details: an empty list then means it was unsure.
-        return _judge(validator, payload, event_type, allow_legacy_winners, semantic, known_invalid=problem is not None)
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        if exc.msg.startswith("number is infinity"):
+            # JSON numbers have no size limit; orjson reads every number it cannot make an int
+            # of as a double. msgspec keeps whole numbers of any size as ints.
+            try:
+                return msgspec.json.decode(text)
+            except (msgspec.MsgspecError, RecursionError):
+                pass
+        return json_violation(exc)
+
+
+def _collect(
+    collect: Collector | None, payload: object, event_type: str, strict: bool, allow_legacy_winners: bool
+) -> list[Violation]:
+    try:
+        if collect is not None and not allow_legacy_winners:
+            return collect(payload)
+        return _by_engine(
+            engine(event_type, strict, allow_legacy_winners), plain_json(payload), event_type, allow_legacy_winners
+        )
+    except NotJson as exc:
+        where = f" at {to_human(exc.parts)}" if exc.parts else ""
+        raise TypeError(
+            "validate() takes parsed JSON (dict, list, str, int, float, bool, None) or JSON text; "
+            f"the payload holds a value JSON cannot represent: {exc.what}{where}"
+        ) from None
+
+
+def _by_engine(validator: Any, payload: object, event_type: str, allow_legacy_winners: bool) -> list[Violation]:
+    """The schema engine's verdict and its errors in our words, for what the collector does not cover."""
+    try:
+        if validator.is_valid(payload):
+            return []
+        return _explain(validator, payload, event_type, allow_legacy_winners)
     except ValueError as exc:
-        if _ENGINE_DEPTH_ERROR not in str(exc):
-            # The engine refuses Python values JSON has no form for (a set, a tuple key...).
-            raise TypeError(
-                f"validate() takes parsed JSON (dict, list, str, int, float, bool, None) or JSON text; "
-                f"the payload holds a value JSON cannot represent ({exc})"
-            ) from None
+        if _ENGINE_DEPTH_ERROR not in str(exc):  # pragma: no cover - plain_json left only JSON values
+            raise
     # Nested deeper than the engine takes (about 255 levels), in metadata say. No value the spec
     # describes nests that deep, so the payload cut at MAX_CHECKED_DEPTH gets the same verdict.
     shallow = _within_depth(payload, MAX_CHECKED_DEPTH)
-    return _judge(validator, shallow, event_type, allow_legacy_winners, semantic, known_invalid=False)
+    if validator.is_valid(shallow):
+        return []
+    return _explain(validator, shallow, event_type, allow_legacy_winners)
 
 
 _ENGINE_DEPTH_ERROR = "Recursion limit"
 MAX_CHECKED_DEPTH = 64
-"""How deep validate() looks: far below the engine's limit, far above any structure of the spec."""
+"""How deep the engine looks: far below its limit, far above any structure of the spec."""
 
 
 def _within_depth(value: object, depth: int) -> object:
@@ -131,74 +183,8 @@ def _within_depth(value: object, depth: int) -> object:
     return value
 
 
-def _judge(
-    validator: Any,
-    payload: object,
-    event_type: str,
-    allow_legacy_winners: bool,
-    semantic: bool,
-    *,
-    known_invalid: bool,
-) -> list[Violation]:
-    if not known_invalid and validator.is_valid(payload):
-        return _conventions(payload, event_type) if semantic else []
-    found = _explain(validator, payload, event_type, allow_legacy_winners)
-    return [*found, *_conventions(payload, event_type)] if semantic else found
-
-
-def _violations_at_problem(
-    text: bytes | bytearray | memoryview | str, problem: str, event_type: str, strict: bool
-) -> list[Violation] | None:
-    """The violations at the fast path's first problem when the event has no others; else None.
-
-    Most invalid events break one rule, and the engine's error list is the costly part of
-    explaining them. So the text is read once more by a decoder built from the same spec model,
-    relaxed at the place msgspec named (that field may be missing, or that value anything): if it
-    accepts the rest, the only violations are what it finds there, judged by the spec's leaf
-    rules. Anything else (a problem elsewhere too, a place msgspec cannot name, an unknown field,
-    a wrong structure rather than a wrong leaf) gets the engine's full explanation.
-    """
-    plan = _relaxed_plan(problem, event_type, strict)
-    if plan is None:
-        return None
-    read, node, missing = plan
-    found = read(text)
-    if found is None:
-        return None
-    if missing:
-        violations = [
-            missing_violation(event_type, (*parts, missing))
-            for parts, owner in found
-            if getattr(owner, missing) is UNSET
-        ]
-    else:
-        violations = [wrong_value(event_type, parts, node, value) for parts, value in found if not node.fits(value)]
-    return violations or None
-
-
-@functools.lru_cache(maxsize=4096)  # a producer's broken events tend to break alike
-def _relaxed_plan(
-    problem: str, event_type: str, strict: bool
-) -> tuple[Callable[[Any], PlaceValues | None], Node, str] | None:
-    """How to read past ``problem``: the relaxed reader, the spec's node there, and the field that may be missing."""
-    located = locate(problem)
-    if located is None or located.kind == "unknown_field" or (located.kind == "value" and not located.parts):
-        return None
-    pattern = tuple("*" if isinstance(part, int) or part == MAP_KEY else part for part in located.parts)
-    node = cached_lookup(event_type, (*pattern, located.name) if located.kind == "missing" else pattern)
-    if node is None or (located.kind == "value" and not node.is_leaf):
-        return None
-    read = relaxed_reader(event_type, strict, Relaxation(pattern, located.name))
-    return (read, node, located.name) if read is not None else None
-
-
-def _conventions(payload: object, event_type: str) -> list[Violation]:
-    from pytest_thrillpots.validation._semantic import semantic_violations
-
-    return semantic_violations(payload, event_type)
-
-
 _VALUE_RULES = frozenset({"type", "null", "enum"})
+_validator = engine  # the name pact/_interactions uses, with _explain
 
 
 def _explain(validator: Any, payload: object, event_type: str, allow_legacy_winners: bool) -> list[Violation]:

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, get_args
 
 import orjson
 
 from pytest_thrillpots.spec import Node, lookup
 from pytest_thrillpots.spec._paths import PathPart, human_from_pointer, to_pointer
+from pytest_thrillpots.validation._json import is_finite, json_type, number_text
 from pytest_thrillpots.validation._legacy import CANONICAL_WINNER, LEGACY_WINNER, is_winner_item
 
 if TYPE_CHECKING:
@@ -31,9 +31,19 @@ Rule = Literal["missing", "type", "null", "enum", "unknown_field", "legacy_tuple
 RULES: tuple[Rule, ...] = get_args(Rule)
 
 
-@dataclass(frozen=True, slots=True)
+FIELDS = ("path", "rule", "expected", "actual", "message")
+
+
+@dataclass(frozen=True)
 class Violation:
-    """One way a payload breaks the spec."""
+    """One way a payload breaks the spec.
+
+    The validator records what it found and where; a violation's pointer and words are built
+    from that record when first read (``pending``), and from then on it is like any other.
+    """
+
+    # Declared by hand, not slots=True: one slot more than the fields, for the pending record.
+    __slots__ = ("_source", "actual", "expected", "message", "path", "rule")
 
     path: str
     """Where, as a JSON Pointer (RFC 6901); ``""`` is the whole payload."""
@@ -47,6 +57,9 @@ class Violation:
     message: str
     """One sentence for people."""
 
+    _source: ClassVar[tuple[Callable[..., Violation], tuple[Any, ...]]]
+    """A pending violation's record: the builder of its fields, and what it is given (a slot)."""
+
     @property
     def field(self) -> str:
         """The path as people read it: ``pots[0].current_value``."""
@@ -55,31 +68,63 @@ class Violation:
     def __str__(self) -> str:
         return f"{self.field}: {self.message} [{self.rule}]"
 
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for a slot never set: the fields of a pending violation, built now.
+        if name not in FIELDS or name == "rule":
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        build, args = _get_source(self)
+        built = build(*args)
+        for field in FIELDS:
+            _set(self, field, getattr(built, field))
+        return getattr(self, name)
+
+    def __reduce__(self) -> tuple[type[Violation], tuple[Any, ...]]:
+        return (Violation, tuple(getattr(self, field) for field in FIELDS))
+
+
+_new = object.__new__
+_set = object.__setattr__
+_get_source = Violation.__dict__["_source"].__get__
+
+
+def pending(rule: Rule, build: Callable[..., Violation], *args: Any) -> Violation:
+    """A violation of ``rule`` whose other fields ``build(*args)`` makes when one is first read.
+
+    Most violations are counted or matched on their rule and never shown, and building the
+    pointer and the message is most of the cost of a violation.
+    """
+    violation: Violation = _new(Violation)
+    _set(violation, "rule", rule)
+    _set(violation, "_source", (build, args))
+    return violation
+
 
 def describe_value(value: object, limit: int = 40) -> str:
-    """A value as failure messages show it: ``string "no"``, ``number 12``, ``null``, ``array``."""
-    kind = type(value)  # dispatch on the exact type first: this runs for every violation
-    if value is None:
+    """A value as failure messages show it: ``string "no"``, ``number 12``, ``null``, ``array``.
+
+    Python values are shown as the JSON they stand for (``_json``): an ``IntEnum`` member as its
+    number, a ``str`` subclass as its text.
+    """
+    kind = json_type(value)
+    if kind == "null":
         return "null"
-    if kind is bool:
+    if kind == "boolean":
         return f"boolean {'true' if value else 'false'}"
-    if kind is str:
+    if kind == "string":
         assert isinstance(value, str)
-        text = _json_string(value[:limit])
+        text = _json_string(str.__str__(value[:limit]))
         if len(value) > limit:
             text = f'{text[:-1]}…" ({len(value)} characters)'
         return f"string {text}"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if isinstance(value, float) and not math.isfinite(value):
-            return f"number {value!r} (not valid JSON)"
-        return f"number {value!r}"
-    if isinstance(value, bool):
-        return f"boolean {'true' if value else 'false'}"
-    if isinstance(value, str):
-        return describe_value(str(value), limit)
-    if isinstance(value, (list, tuple)):
+    if kind == "number":
+        assert isinstance(value, (int, float))
+        if not is_finite(value):
+            return f"number {float.__repr__(value)} (not valid JSON)"
+        return f"number {number_text(value)}"
+    if kind == "array":
+        assert isinstance(value, (list, tuple))
         return f"array of {len(value)} item{'s' if len(value) != 1 else ''}" if value else "empty array"
-    if isinstance(value, Mapping):
+    if kind == "object":
         return "object"
     return f"{type(value).__name__} (not a JSON value)"
 
@@ -212,6 +257,12 @@ def expected_at(event_type: str, parts: tuple[PathPart, ...], types: tuple[str, 
     if node is not None:
         return node.describe()
     return " or ".join(types) if types else "a value"
+
+
+def not_finite_violation(parts: tuple[PathPart, ...], value: float) -> Violation:
+    """A NaN or an infinity where the spec allows any JSON value (``metadata``): JSON has neither."""
+    actual = describe_value(value)
+    return Violation(cached_pointer(parts), "type", "a JSON value", actual, f"expected a JSON value, got {actual}")
 
 
 def legacy_tuple_violation(parts: list[PathPart], instance: object, *, extra_item: bool) -> Violation:

@@ -1,0 +1,536 @@
+"""The violation collector, generated from the spec model: every violation of a payload in one walk.
+
+For each event type and mode, Python source is generated once from the spec model (``Node``) and
+compiled, as fastjsonschema does with a schema, except that it collects every violation instead of
+stopping at the first. The generated code is only exact-type tests on the fields the model lists
+(``type(x) is str``), in the model's order; anything that fails one goes to a shared helper
+(``_wrong``) that decides, by the JSON type definition of ``_json``, which rule it breaks, if any
+(an ``IntEnum`` in a number field breaks none). What is reported is recorded, not worded: each
+violation keeps its place and value and builds its pointer and message from them, with the
+builders of ``_violation``, when first read.
+
+Two variants per mode: ``trusted`` for the output of a JSON parser (every value is a plain dict,
+list, str, int, float, bool or None, and nothing nests where the spec does not look), and the
+other for a payload built in Python, which may hold subclasses, tuples, NaN, values with no JSON
+form, cycles, and keys that are not strings; that variant checks all of them.
+
+Violations come in the order the schema engine reports them (``order``): per object, the missing
+fields in the spec's order, then the fields in the payload's order (each with what is inside
+it), then the unknown ones; array items in order.
+
+What the generator does not cover (``Unsupported``) is left to the schema engine: today that is
+only the legacy winner tuple, which the model does not describe (``allow_legacy_winners=True``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from pytest_thrillpots.spec import Node, spec
+from pytest_thrillpots.spec._paths import PathPart, pointer_index_parts
+from pytest_thrillpots.validation._json import NotJson, is_finite, json_key, json_type, kind_name
+from pytest_thrillpots.validation._legacy import is_winner_item
+from pytest_thrillpots.validation._violation import (
+    Rule,
+    Violation,
+    missing_violation,
+    not_finite_violation,
+    pending,
+    unknown_violation,
+    wrong_value,
+)
+
+Collector = Callable[[object], list[Violation]]
+
+
+class Unsupported(Exception):
+    """A form of the spec the generator does not turn into code: the engine handles that type."""
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+"""What the generated code reads for a field the payload lacks."""
+
+
+class _Slot:
+    """A dynamic step of a place's pattern: an array index, or a key of an open map."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+ITEM = _Slot("ITEM")
+KEY = _Slot("KEY")
+
+
+class Place:
+    """One place of the spec model (a pattern with ``ITEM``/``KEY`` steps) and what is reported there."""
+
+    __slots__ = ("contents", "event_type", "keys", "listed", "node", "pattern", "rank")
+
+    def __init__(self, event_type: str, pattern: tuple[Any, ...], node: Node, rank: int = -1) -> None:
+        self.event_type = event_type
+        self.pattern = pattern
+        self.node = node
+        self.rank = rank
+        """The field's index among its object's listed fields (the order of missing fields)."""
+        self.listed: frozenset[str] = frozenset(node.fields)
+        self.keys: dict[str, Place] = {}
+        """An open map's listed keys, each a place of its own (where a missing one is reported)."""
+        self.contents: Callable[[list[Violation], tuple[Any, ...], Any], None] | None = None
+        """For a container: checks one that is a subclass or a tuple (payloads built in Python)."""
+
+    def concrete(self, dyn: tuple[Any, ...]) -> tuple[PathPart, ...]:
+        """The pattern with its dynamic steps filled in: ``("pots", 1, "id")``."""
+        if not dyn:
+            return self.pattern
+        steps = iter(dyn)
+        return tuple(
+            next(steps) if part is ITEM else _key_text(next(steps)) if part is KEY else part for part in self.pattern
+        )
+
+
+def _key_text(key: Any) -> str:
+    return key if type(key) is str else json_key(key) or str(key)
+
+
+# The builders a recorded violation calls when first read; each uses the one wording of its rule.
+
+
+def _build_wrong(place: Place, dyn: tuple[Any, ...], value: object) -> Violation:
+    return wrong_value(place.event_type, place.concrete(dyn), place.node, value)
+
+
+def _build_missing(place: Place, dyn: tuple[Any, ...]) -> Violation:
+    return missing_violation(place.event_type, place.concrete(dyn))
+
+
+def _build_unknown(place: Place, dyn: tuple[Any, ...], name: str, value: object) -> Violation:
+    return unknown_violation(place.event_type, list(place.concrete(dyn)), name, value)
+
+
+def _build_not_finite(parts: tuple[PathPart, ...], value: float) -> Violation:
+    return not_finite_violation(parts, value)
+
+
+# The helpers the generated code calls when an exact-type test fails (or a key check is due).
+
+
+def _wrong(out: list[Violation], place: Place, dyn: tuple[Any, ...], value: object) -> None:
+    """Report what is wrong with ``value`` at ``place``, if anything: the slow half of each test."""
+    if value is MISSING:
+        out.append(pending("missing", _build_missing, place, dyn))
+        return
+    node = place.node
+    kind = json_type(value)
+    if kind is None:
+        raise NotJson(place.concrete(dyn), kind_name(value))
+    rule: Rule = "type"
+    if not place.pattern:
+        if kind == "object":  # a dict subclass
+            assert place.contents is not None
+            place.contents(out, dyn, value)
+            return
+        rule = "not_object"
+    elif kind == "null":
+        if node.nullable:
+            return
+        rule = "null"
+    elif kind == "number":
+        assert isinstance(value, (int, float))
+        if node.kind == "number" and is_finite(value):
+            return
+    elif kind == node.kind:
+        if kind == "string":
+            if node.enum is None or value in node.enum:
+                return
+            rule = "enum"
+        elif kind == "boolean":  # pragma: no cover - bool has no subclasses; the exact test passed it
+            return
+        else:  # a dict or list subclass, a tuple: what it holds is checked the same way
+            assert place.contents is not None
+            place.contents(out, dyn, value)
+            return
+    elif kind == "array" and is_winner_item(place.event_type, list(place.concrete(dyn))):
+        rule = "legacy_tuple"
+    out.append(pending(rule, _build_wrong, place, dyn, value))
+    if kind in ("array", "object"):  # wrong as a whole, yet what it holds must have a JSON form
+        check_content(out, place.concrete(dyn), value, judge_numbers=False)
+
+
+def _keys(strict: bool, trusted: bool) -> Callable[[list[Violation], Place, tuple[Any, ...], Any], None]:
+    def keys(out: list[Violation], place: Place, dyn: tuple[Any, ...], obj: Any) -> None:
+        """A listed object's fields the spec does not list: unknown in strict mode; JSON, always."""
+        listed = place.listed
+        for key, value in obj.items():
+            if key in listed:
+                continue
+            name = key if trusted else _checked_key(obj, key, place.concrete(dyn))
+            if not trusted:
+                check_content(out, (*place.concrete(dyn), name), value)
+            if strict:
+                out.append(pending("unknown_field", _build_unknown, place, dyn, name, value))
+
+    return keys
+
+
+def _map_key(out: list[Violation], place: Place, dyn: tuple[Any, ...], obj: Any, key: object) -> None:
+    """An open map's key that is not a str: fine if JSON writes it as a string no other key has."""
+    _checked_key(obj, key, place.concrete(dyn))
+
+
+def _missing_keys(out: list[Violation], place: Place, dyn: tuple[Any, ...], obj: Any) -> None:
+    """An open map's listed keys that are not there, in the spec's order."""
+    for name, key_place in place.keys.items():
+        if name not in obj:
+            out.append(pending("missing", _build_missing, key_place, dyn))
+
+
+def _free_form(out: list[Violation], place: Place, dyn: tuple[Any, ...], obj: Any) -> None:
+    check_content(out, place.concrete(dyn), obj)
+
+
+def _checked_key(obj: Any, key: object, where: tuple[PathPart, ...]) -> str:
+    if type(key) is str:
+        return key
+    name = json_key(key)
+    if name is None:
+        raise NotJson(where, f"a key of type {type(key).__name__}")
+    if type(key) is not str and name in obj:
+        raise NotJson((*where, name), f"two keys that JSON writes alike ({key!r} and {name!r})")
+    return name
+
+
+def check_content(
+    out: list[Violation], parts: tuple[PathPart, ...], value: object, *, judge_numbers: bool = True
+) -> None:
+    """Every value inside ``value`` has a JSON form (else ``NotJson``); NaN and infinities are reported.
+
+    A loop, not recursion: content the spec does not describe (``metadata``) may nest deeper than
+    Python recurses, and a container that holds itself is found, not followed forever.
+    """
+    kind = json_type(value)
+    if kind is None:
+        raise NotJson(parts, kind_name(value))
+    if kind == "number":
+        assert isinstance(value, (int, float))
+        if judge_numbers and not is_finite(value):
+            out.append(pending("type", _build_not_finite, parts, value))
+        return
+    if kind not in ("array", "object"):
+        return
+    active = {id(value)}
+    stack: list[tuple[tuple[PathPart, ...], Iterator[tuple[PathPart, Any]], Any]] = [
+        (parts, _children(value, parts), value)
+    ]
+    while stack:
+        where, children, container = stack[-1]
+        for step, item in children:
+            item_kind = json_type(item)
+            if item_kind is None:
+                raise NotJson((*where, step), kind_name(item))
+            if item_kind == "number":
+                if judge_numbers and not is_finite(item):
+                    out.append(pending("type", _build_not_finite, (*where, step), item))
+            elif item_kind in ("array", "object"):
+                if id(item) in active:
+                    raise NotJson((*where, step), "a container that holds itself (a cycle)")
+                active.add(id(item))
+                stack.append(((*where, step), _children(item, (*where, step)), item))
+                break
+        else:
+            stack.pop()
+            active.discard(id(container))
+
+
+def _children(value: Any, where: tuple[PathPart, ...]) -> Iterator[tuple[PathPart, Any]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield _checked_key(value, key, where), item
+    else:
+        yield from enumerate(value)
+
+
+# Ordering: the schema engine's order, computed only when a payload has two violations or more.
+
+
+def order(out: list[Violation], payload: object) -> None:
+    out.sort(key=lambda violation: _order_key(violation, payload))
+
+
+def _order_key(violation: Violation, payload: object) -> tuple[tuple[int, int], ...]:
+    source = getattr(violation, "_source", None)
+    kind, rank = "value", -1
+    if source is None:  # already read: only its pointer is left
+        parts: tuple[PathPart, ...] = tuple(pointer_index_parts(violation.path))
+    else:
+        build, args = source
+        if build is _build_not_finite:
+            parts = args[0]
+        else:
+            place, dyn = args[0], args[1]
+            parts = place.concrete(dyn)
+            if build is _build_missing:
+                kind, rank = "missing", place.rank
+            elif build is _build_unknown:
+                kind, parts = "unknown", (*parts, args[2])
+    key: list[tuple[int, int]] = []
+    value: Any = payload
+    last = len(parts) - 1
+    for depth, part in enumerate(parts):
+        if isinstance(value, dict):
+            if depth == last and kind == "missing":
+                key.append((0, rank))
+                break
+            position, value = _find(value, part)
+            key.append((2 if depth == last and kind == "unknown" else 1, position))
+        elif isinstance(value, (list, tuple)) and isinstance(part, int):
+            key.append((1, part))
+            value = value[part]
+        else:
+            break
+    return tuple(key)
+
+
+def _find(obj: dict[Any, Any], name: PathPart) -> tuple[int, Any]:
+    for position, (key, item) in enumerate(obj.items()):
+        if (key == name and type(key) is str) or (type(key) is not str and json_key(key) == name):
+            return position, item
+    return len(obj), None  # pragma: no cover - every reported part is in the payload
+
+
+# The generator.
+
+
+class _Generator:
+    def __init__(self, event_type: str, strict: bool, trusted: bool) -> None:
+        self.event_type = event_type
+        self.strict = strict
+        self.trusted = trusted
+        self.lines: list[str] = []
+        self.namespace: dict[str, Any] = {
+            "M": MISSING,
+            "W": _wrong,
+            "K": _keys(strict, trusted),
+            "MK": _missing_keys,
+            "KEY": _map_key,
+            "C": _free_form,
+        }
+        self.standalone: list[tuple[Place, Node, tuple[Any, ...]]] = []
+
+    def const(self, value: object, prefix: str) -> str:
+        name = f"{prefix}{len(self.namespace)}"
+        self.namespace[name] = value
+        return name
+
+    def place(self, pattern: tuple[Any, ...], node: Node, rank: int = -1) -> tuple[str, Place]:
+        place = Place(self.event_type, pattern, node, rank)
+        if node.kind in ("array", "object") and not self.trusted:
+            self.standalone.append((place, node, pattern))
+        return self.const(place, "P"), place
+
+    def emit(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+    @staticmethod
+    def dyn(prefix: bool, steps: list[str]) -> str:
+        if prefix:
+            return f"(*dyn, {', '.join(steps)})" if steps else "dyn"
+        return f"({', '.join(steps)},)" if steps else "()"
+
+    def value(
+        self,
+        node: Node,
+        pattern: tuple[Any, ...],
+        x: str,
+        depth: int,
+        steps: list[str],
+        prefix: bool,
+        indent: int,
+        rank: int = -1,
+    ) -> None:
+        """Checks of the value in variable ``x`` (``M`` when missing) against ``node``."""
+        name, place = self.place(pattern, node, rank)
+        wrong = f"W(out, {name}, {self.dyn(prefix, steps)}, {x})"
+        otherwise = f"elif {x} is not None: {wrong}" if node.nullable else f"else: {wrong}"
+        if node.enum is not None:
+            if not all(type(option) is str for option in node.enum):
+                raise Unsupported(f"an enum of other values than strings at {pattern}")
+            test = f"type({x}) is not str or {x} not in {self.const(frozenset(node.enum), 'E')}"
+        elif node.kind == "string":
+            test = f"type({x}) is not str"
+        elif node.kind == "number":
+            if self.trusted:  # a parser's numbers: int or float, never NaN
+                test = f"type({x}) is not float and type({x}) is not int"
+            else:
+                test = f"type({x}) is not int and (type({x}) is not float or {x} - {x} != 0.0)"
+        elif node.kind == "boolean":
+            test = f"type({x}) is not bool"
+        elif node.free_form:
+            self.emit(indent, f"if type({x}) is dict:")
+            self.emit(indent + 1, "pass" if self.trusted else f"if {x}: C(out, {name}, {self.dyn(prefix, steps)}, {x})")
+            self.emit(indent, otherwise)
+            return
+        else:
+            self.emit(indent, f"if type({x}) is {'list' if node.kind == 'array' else 'dict'}:")
+            self.container(node, place, pattern, x, depth + 1, steps, prefix, indent + 1)
+            self.emit(indent, otherwise)
+            return
+        if node.nullable:
+            test = f"{x} is not None and ({test})"
+        self.emit(indent, f"if {test}: {wrong}")
+
+    def container(
+        self,
+        node: Node,
+        place: Place,
+        pattern: tuple[Any, ...],
+        x: str,
+        depth: int,
+        steps: list[str],
+        prefix: bool,
+        indent: int,
+    ) -> None:
+        """Checks of what a list or dict in variable ``x`` holds (its own type already tested)."""
+        if node.kind == "array":
+            assert node.items is not None
+            index, item = f"i{depth}", f"y{depth}"
+            self.emit(indent, f"for {index}, {item} in enumerate({x}):")
+            self.value(node.items, (*pattern, ITEM), item, depth, [*steps, index], prefix, indent + 1)
+        elif node.extra_values is not None:
+            self.open_map(node, place, pattern, x, depth, steps, prefix, indent)
+        else:
+            self.listed_object(node, place, pattern, x, depth, steps, prefix, indent)
+
+    def listed_object(
+        self,
+        node: Node,
+        place: Place,
+        pattern: tuple[Any, ...],
+        v: str,
+        depth: int,
+        steps: list[str],
+        prefix: bool,
+        indent: int,
+    ) -> None:
+        keys_due = self.strict or not self.trusted
+        if keys_due:
+            self.emit(indent, f"n{depth} = len(out)")
+        x = f"x{depth}"
+        for rank, (field, child) in enumerate(node.fields.items()):
+            if prefix:  # a dict subclass (a defaultdict, say): never v[k], which may add the key
+                self.emit(indent, f"{x} = {v}.get({field!r}, M)")
+            else:
+                self.emit(indent, "try:")
+                self.emit(indent + 1, f"{x} = {v}[{field!r}]")
+                self.emit(indent, "except KeyError:")
+                self.emit(indent + 1, f"{x} = M")
+            self.value(child, (*pattern, field), x, depth, steps, prefix, indent, rank)
+        if keys_due:
+            name = self.const(place, "P")
+            dyn = self.dyn(prefix, steps)
+            self.emit(indent, f"if len({v}) != {len(node.fields)} or len(out) != n{depth}: K(out, {name}, {dyn}, {v})")
+
+    def open_map(
+        self,
+        node: Node,
+        place: Place,
+        pattern: tuple[Any, ...],
+        x: str,
+        depth: int,
+        steps: list[str],
+        prefix: bool,
+        indent: int,
+    ) -> None:
+        extra = node.extra_values
+        assert extra is not None
+        signature = _leaf_signature(extra)
+        if any(_leaf_signature(child) != signature for child in node.fields.values()):
+            raise Unsupported(f"an open map whose listed keys differ from its further ones at {pattern}")
+        for rank, (field, child) in enumerate(node.fields.items()):
+            place.keys[field] = Place(self.event_type, (*pattern, field), child, rank)
+        key, item = f"k{depth}", f"y{depth}"
+        name = self.const(place, "P")
+        dyn = self.dyn(prefix, steps)
+        self.emit(indent, f"for {key}, {item} in {x}.items():")
+        if not self.trusted:
+            self.emit(indent + 1, f"if type({key}) is not str: KEY(out, {name}, {dyn}, {x}, {key})")
+        self.value(extra, (*pattern, KEY), item, depth, [*steps, key], prefix, indent + 1)
+        if node.fields:
+            required = self.const(frozenset(node.fields), "R")
+            self.emit(indent, f"if not {x}.keys() >= {required}: MK(out, {name}, {dyn}, {x})")
+
+    def build(self) -> Collector:
+        root = spec(self.event_type)
+        name, place = self.place((), root)
+        self.emit(0, "def collect(v):")
+        self.emit(1, "if type(v) is not dict:")
+        self.emit(2, f"return ROOT(v, {name})")
+        self.emit(1, "out = []")
+        self.listed_object(root, place, (), "v", 0, [], False, 1)
+        self.emit(1, "if len(out) > 1: ORDER(out, v)")
+        self.emit(1, "return out")
+        # Standalone checks of each container, for those built in Python as subclasses or tuples.
+        done = 0
+        while done < len(self.standalone):
+            container_place, node, pattern = self.standalone[done]
+            function = f"S{done}"
+            self.emit(0, f"def {function}(out, dyn, x):")
+            if node.free_form:
+                self.emit(1, f"C(out, {self.const(container_place, 'P')}, dyn, x)")
+            else:
+                self.container(node, container_place, pattern, "x", 1, [], True, 1)
+            self.namespace[f"_place_of_{function}"] = container_place
+            done += 1
+        source = "\n".join(self.lines) + "\n"
+        self.namespace.update(ROOT=_root, ORDER=order)
+        code = compile(
+            source, f"<thrillpots collector {self.event_type} strict={self.strict} trusted={self.trusted}>", "exec"
+        )
+        exec(code, self.namespace)
+        for index, (container_place, _, _) in enumerate(self.standalone):
+            container_place.contents = self.namespace[f"S{index}"]
+        collect: Collector = self.namespace["collect"]
+        collect.__doc__ = source  # the generated code, for whoever wants to read it
+        return collect
+
+
+def _root(value: object, place: Place) -> list[Violation]:
+    out: list[Violation] = []
+    _wrong(out, place, (), value)
+    if len(out) > 1:
+        order(out, value)
+    return out
+
+
+def _leaf_signature(node: Node) -> tuple[Any, ...]:
+    if not node.is_leaf or node.free_form:
+        raise Unsupported("an open map of containers")
+    return (node.kind, node.nullable, node.enum)
+
+
+@functools.cache
+def collector(event_type: str, strict: bool, trusted: bool) -> Collector | None:
+    """The generated collector of ``event_type`` in that mode; None when the engine must answer."""
+    try:
+        return _Generator(event_type, strict, trusted).build()
+    except Unsupported:
+        return None
+
+
+def generated_source(event_type: str, strict: bool, trusted: bool) -> str:
+    """The Python source of a collector, as generated from the spec model (for reading and tests)."""
+    found = collector(event_type, strict, trusted)
+    return "" if found is None or found.__doc__ is None else found.__doc__
+
+
+__all__ = ["MISSING", "Collector", "Unsupported", "check_content", "collector", "generated_source"]
