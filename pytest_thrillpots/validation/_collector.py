@@ -75,7 +75,7 @@ KEY = _Slot("KEY")
 class Place:
     """One place of the spec model (a pattern with ``ITEM``/``KEY`` steps) and what is reported there."""
 
-    __slots__ = ("contents", "event_type", "keys", "listed", "node", "pattern", "rank")
+    __slots__ = ("contents", "event_type", "keys", "legacy", "listed", "node", "pattern", "rank", "verdicts")
 
     def __init__(self, event_type: str, pattern: tuple[Any, ...], node: Node, rank: int = -1) -> None:
         self.event_type = event_type
@@ -88,6 +88,9 @@ class Place:
         """An open map's listed keys, each a place of its own (where a missing one is reported)."""
         self.contents: Callable[[list[Violation], tuple[Any, ...], Any], None] | None = None
         """For a container: checks one that is a subclass or a tuple (payloads built in Python)."""
+        self.legacy = is_winner_item(event_type, [0 if part is ITEM else part for part in pattern])
+        """A RaffleWinEvent winner: an array there is the legacy tuple form, with its own rule."""
+        self.verdicts: dict[type, tuple[Rule, Any] | None] = {}
 
     def concrete(self, dyn: tuple[Any, ...]) -> tuple[PathPart, ...]:
         """The pattern with its dynamic steps filled in: ``("pots", 1, "id")``."""
@@ -110,7 +113,7 @@ def _build_wrong(place: Place, dyn: tuple[Any, ...], value: object) -> Violation
     return wrong_value(place.event_type, place.concrete(dyn), place.node, value)
 
 
-def _build_missing(place: Place, dyn: tuple[Any, ...]) -> Violation:
+def _build_missing(place: Place, dyn: tuple[Any, ...], value: object = None) -> Violation:
     return missing_violation(place.event_type, place.concrete(dyn))
 
 
@@ -122,58 +125,101 @@ def _build_not_finite(parts: tuple[PathPart, ...], value: float) -> Violation:
     return not_finite_violation(parts, value)
 
 
-# The helpers the generated code calls when an exact-type test fails (or a key check is due).
+# What the generated code calls when an exact-type test fails (or a key check is due).
+
+_CONTENTS = "contents"
+"""The verdict for a container of the right JSON type (a subclass, a tuple): check what it holds."""
+
+
+def _verdict(place: Place, value: object) -> Rule | str | None:
+    """The rule ``value`` breaks at ``place``; None if it breaks none; or ``_CONTENTS``."""
+    if value is MISSING:
+        return "missing"
+    node = place.node
+    kind = json_type(value)
+    if kind is None:
+        raise NotJson(place.concrete(()), kind_name(value))
+    if not place.pattern:
+        return _CONTENTS if kind == "object" else "not_object"
+    if kind == "null":
+        return None if node.nullable else "null"
+    if kind == "number":
+        assert isinstance(value, (int, float))
+        return None if node.kind == "number" and is_finite(value) else "type"
+    if kind == node.kind:
+        if kind == "string":
+            return None if node.enum is None or value in node.enum else "enum"
+        return None if kind == "boolean" else _CONTENTS
+    if kind == "array" and place.legacy:
+        return "legacy_tuple"
+    return "type"
 
 
 def _wrong(out: list[Violation], place: Place, dyn: tuple[Any, ...], value: object) -> None:
     """Report what is wrong with ``value`` at ``place``, if anything: the slow half of each test."""
-    if value is MISSING:
-        out.append(pending("missing", _build_missing, place, dyn))
+    try:
+        verdict = _verdict(place, value)
+    except NotJson as exc:
+        raise NotJson(place.concrete(dyn), exc.what) from None
+    if verdict is None:
         return
-    node = place.node
-    kind = json_type(value)
-    if kind is None:
-        raise NotJson(place.concrete(dyn), kind_name(value))
-    rule: Rule = "type"
-    if not place.pattern:
-        if kind == "object":  # a dict subclass
-            assert place.contents is not None
-            place.contents(out, dyn, value)
-            return
-        rule = "not_object"
-    elif kind == "null":
-        if node.nullable:
-            return
-        rule = "null"
-    elif kind == "number":
-        assert isinstance(value, (int, float))
-        if node.kind == "number" and is_finite(value):
-            return
-    elif kind == node.kind:
-        if kind == "string":
-            if node.enum is None or value in node.enum:
-                return
-            rule = "enum"
-        elif kind == "boolean":  # pragma: no cover - bool has no subclasses; the exact test passed it
-            return
-        else:  # a dict or list subclass, a tuple: what it holds is checked the same way
-            assert place.contents is not None
-            place.contents(out, dyn, value)
-            return
-    elif kind == "array" and is_winner_item(place.event_type, list(place.concrete(dyn))):
-        rule = "legacy_tuple"
-    out.append(pending(rule, _build_wrong, place, dyn, value))
-    if kind in ("array", "object"):  # wrong as a whole, yet what it holds must have a JSON form
+    if verdict == _CONTENTS:  # a dict or list subclass, a tuple: what it holds is checked the same way
+        assert place.contents is not None
+        place.contents(out, dyn, value)
+        return
+    out.append(pending(verdict, _build_missing if verdict == "missing" else _build_wrong, place, dyn, value))  # type: ignore[arg-type]
+    if isinstance(value, (dict, list, tuple)):  # wrong as a whole, yet what it holds must have a JSON form
         check_content(out, place.concrete(dyn), value, judge_numbers=False)
+
+
+_SAMPLES: tuple[object, ...] = (MISSING, None, "\x00 not in any enum", 0, float("nan"), True, {}, [])
+"""One value of each exact type a JSON parser returns (and MISSING), to fill a place's verdicts."""
+
+
+def _verdicts(place: Place, trusted: bool) -> dict[type, tuple[Rule, Any] | None]:
+    """The verdict at ``place`` for each exact type, where it depends on nothing else.
+
+    The generated tests hand a value over only when it fails them: a str reaches an enum's
+    verdict only when it is no member, a float a number's only when it is NaN or infinite. A
+    container needs its contents looked at (a tuple, or Python's values anywhere): not here.
+    """
+    table: dict[type, tuple[Rule, Any] | None] = {}
+    for sample in _SAMPLES:
+        if not trusted and isinstance(sample, (dict, list)):
+            continue
+        verdict = _verdict(place, sample)
+        if verdict == _CONTENTS:
+            continue
+        build = _build_missing if verdict == "missing" else _build_wrong
+        table[type(sample)] = None if verdict is None else (verdict, build)  # type: ignore[assignment]
+    return table
+
+
+_new = object.__new__
+_set_rule = Violation.__dict__["rule"].__set__
+_set_source = Violation.__dict__["_source"].__set__
+
+
+def _judged(out: list[Violation], place: Place, dyn: tuple[Any, ...], value: object) -> None:
+    """``_wrong`` for the common case: the verdict looked up by the value's exact type."""
+    try:
+        verdict = place.verdicts[type(value)]
+    except KeyError:
+        _wrong(out, place, dyn, value)
+        return
+    if verdict is not None:
+        violation = _new(Violation)  # pending(), inlined: this runs for every violation found
+        _set_rule(violation, verdict[0])
+        _set_source(violation, (verdict[1], (place, dyn, value)))
+        out.append(violation)
 
 
 def _keys(strict: bool, trusted: bool) -> Callable[[list[Violation], Place, tuple[Any, ...], Any], None]:
     def keys(out: list[Violation], place: Place, dyn: tuple[Any, ...], obj: Any) -> None:
         """A listed object's fields the spec does not list: unknown in strict mode; JSON, always."""
-        listed = place.listed
-        for key, value in obj.items():
-            if key in listed:
-                continue
+        extra = obj.keys() - place.listed
+        for key in extra if len(extra) < 2 else [key for key in obj if key in extra]:  # the payload's order
+            value = obj[key]
             name = key if trusted else _checked_key(obj, key, place.concrete(dyn))
             if not trusted:
                 check_content(out, (*place.concrete(dyn), name), value)
@@ -319,7 +365,7 @@ class _Generator:
         self.lines: list[str] = []
         self.namespace: dict[str, Any] = {
             "M": MISSING,
-            "W": _wrong,
+            "W": _judged,
             "K": _keys(strict, trusted),
             "MK": _missing_keys,
             "KEY": _map_key,
@@ -334,6 +380,7 @@ class _Generator:
 
     def place(self, pattern: tuple[Any, ...], node: Node, rank: int = -1) -> tuple[str, Place]:
         place = Place(self.event_type, pattern, node, rank)
+        place.verdicts = _verdicts(place, self.trusted)
         if node.kind in ("array", "object") and not self.trusted:
             self.standalone.append((place, node, pattern))
         return self.const(place, "P"), place
@@ -422,23 +469,31 @@ class _Generator:
         prefix: bool,
         indent: int,
     ) -> None:
+        # The keys the spec does not list matter in strict mode (unknown fields) and for values
+        # built in Python (they must have a JSON form too). There are some exactly when the
+        # object has more keys than the listed ones it holds: count the missing ones.
         keys_due = self.strict or not self.trusted
+        missing = f"m{depth}"
         if keys_due:
-            self.emit(indent, f"n{depth} = len(out)")
+            self.emit(indent, f"{missing} = 0")
         x = f"x{depth}"
         for rank, (field, child) in enumerate(node.fields.items()):
             if prefix:  # a dict subclass (a defaultdict, say): never v[k], which may add the key
                 self.emit(indent, f"{x} = {v}.get({field!r}, M)")
+                if keys_due:
+                    self.emit(indent, f"if {x} is M: {missing} += 1")
             else:
                 self.emit(indent, "try:")
                 self.emit(indent + 1, f"{x} = {v}[{field!r}]")
                 self.emit(indent, "except KeyError:")
                 self.emit(indent + 1, f"{x} = M")
+                if keys_due:
+                    self.emit(indent + 1, f"{missing} += 1")
             self.value(child, (*pattern, field), x, depth, steps, prefix, indent, rank)
         if keys_due:
             name = self.const(place, "P")
             dyn = self.dyn(prefix, steps)
-            self.emit(indent, f"if len({v}) != {len(node.fields)} or len(out) != n{depth}: K(out, {name}, {dyn}, {v})")
+            self.emit(indent, f"if len({v}) + {missing} != {len(node.fields)}: K(out, {name}, {dyn}, {v})")
 
     def open_map(
         self,

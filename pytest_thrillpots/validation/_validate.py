@@ -96,64 +96,64 @@ def validate(
     if _coverage.RECORDER is not None:
         _coverage.RECORDER.count_validated(event_type)
     text = type(payload) is bytes or isinstance(payload, _TEXT)
-    if text and not semantic and not allow_legacy_winners and route.decode is not None:
-        try:
-            decoded = route.decode(payload)
-        except (msgspec.MsgspecError, RecursionError):
-            pass  # not valid, or not sure: the collector says what is wrong
-        else:
-            if route.keys_present is None or route.keys_present(decoded):
-                return []
+    legacy = allow_legacy_winners or route.python is None
     if text:
-        parsed = _parse(payload)  # type: ignore[arg-type]
-        if isinstance(parsed, Violation):
-            return [parsed]
-        found = _collect(route.parsed, parsed, event_type, strict, allow_legacy_winners)
+        if not semantic and not legacy and route.decode is not None:
+            try:
+                decoded = route.decode(payload)
+            except (msgspec.MsgspecError, RecursionError):
+                pass  # not valid, or not sure: the collector says what is wrong
+            else:
+                if route.keys_present is None or route.keys_present(decoded):
+                    return []
+        try:
+            parsed = orjson.loads(payload)  # type: ignore[arg-type]
+        except orjson.JSONDecodeError as exc:
+            parsed = _reparsed(payload, exc)  # type: ignore[arg-type]
+            if isinstance(parsed, Violation):
+                return [parsed]
+        if not legacy:
+            found = route.parsed(parsed)  # type: ignore[misc]
+            if semantic:
+                found.extend(_conventions(parsed, event_type))
+            return found
     else:
         parsed = payload
-        found = _collect(route.python, payload, event_type, strict, allow_legacy_winners)
-    if semantic:
-        from pytest_thrillpots.validation._semantic import semantic_violations
-
-        # The conventions judge the JSON the payload stands for: plain values, as parsed text gives.
-        found.extend(semantic_violations(parsed if text else plain_json(payload), event_type))
-    return found
-
-
-def _parse(text: bytes | bytearray | memoryview | str) -> object:
-    """The parsed text, or its ``json`` violation."""
     try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError as exc:
-        if exc.msg.startswith("number is infinity"):
-            # JSON numbers have no size limit; orjson reads every number it cannot make an int
-            # of as a double. msgspec keeps whole numbers of any size as ints.
-            try:
-                return msgspec.json.decode(text)
-            except (msgspec.MsgspecError, RecursionError):
-                pass
-        return json_violation(exc)
-
-
-def _collect(
-    collect: Collector | None, payload: object, event_type: str, strict: bool, allow_legacy_winners: bool
-) -> list[Violation]:
-    try:
-        if collect is not None and not allow_legacy_winners:
-            return collect(payload)
-        return _by_engine(
-            engine(event_type, strict, allow_legacy_winners), plain_json(payload), event_type, allow_legacy_winners
-        )
+        found = _by_engine(parsed, event_type, strict, allow_legacy_winners) if legacy else route.python(parsed)  # type: ignore[misc]
+        if semantic:  # the conventions judge the JSON the payload stands for: plain values
+            found.extend(_conventions(parsed if text else plain_json(parsed), event_type))
     except NotJson as exc:
         where = f" at {to_human(exc.parts)}" if exc.parts else ""
         raise TypeError(
             "validate() takes parsed JSON (dict, list, str, int, float, bool, None) or JSON text; "
             f"the payload holds a value JSON cannot represent: {exc.what}{where}"
         ) from None
+    return found
 
 
-def _by_engine(validator: Any, payload: object, event_type: str, allow_legacy_winners: bool) -> list[Violation]:
+def _conventions(payload: object, event_type: str) -> list[Violation]:
+    from pytest_thrillpots.validation._semantic import semantic_violations
+
+    return semantic_violations(payload, event_type)
+
+
+def _reparsed(text: bytes | bytearray | memoryview | str, exc: orjson.JSONDecodeError) -> object:
+    """What orjson refused: a number too big for it, read again; else the text's ``json`` violation."""
+    if exc.msg.startswith("number is infinity"):
+        # JSON numbers have no size limit; orjson reads every number it cannot make an int of as a
+        # double. msgspec keeps whole numbers of any size as ints.
+        try:
+            return msgspec.json.decode(text)
+        except (msgspec.MsgspecError, RecursionError):
+            pass
+    return json_violation(exc)
+
+
+def _by_engine(payload: object, event_type: str, strict: bool, allow_legacy_winners: bool) -> list[Violation]:
     """The schema engine's verdict and its errors in our words, for what the collector does not cover."""
+    validator = engine(event_type, strict, allow_legacy_winners)
+    payload = plain_json(payload)  # the engine's idea of Python types is not json's: give it JSON's
     try:
         if validator.is_valid(payload):
             return []
