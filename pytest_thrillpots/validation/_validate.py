@@ -48,28 +48,25 @@ class _Route:
     __slots__ = ("decode", "keys_present", "parsed", "python")
 
     def __init__(self, event_type: str, strict: bool) -> None:
-        decoder = fast_decoder(event_type, strict)
+        parsed, python = collector(event_type, strict, True), collector(event_type, strict, False)
+        decoder = fast_decoder(event_type, strict) if parsed is not None else None
         self.decode: Callable[[Any], Any] | None = None if decoder is None else decoder[0]
+        """The typed decoder (None: the text goes to the collector or the engine)."""
         self.keys_present: Callable[[Any], bool] | None = None if decoder is None else decoder[1]
-        self.parsed: Collector | None = collector(event_type, strict, True)
-        """For what a JSON parser returns."""
-        self.python: Collector | None = collector(event_type, strict, False)
+        self.parsed: Collector | None = parsed
+        """For what a JSON parser returns; None: the engine answers for this type."""
+        self.python: Collector | None = python
         """For values built in Python."""
 
 
-class _Routes(dict[str, _Route]):
-    def __init__(self, strict: bool) -> None:
-        super().__init__()
-        self.strict = strict
-
-    def __missing__(self, event_type: str) -> _Route:
-        check_event_type(event_type)
-        route = self[event_type] = _Route(event_type, self.strict)
-        return route
+_ROUTES: dict[str, _Route] = {}
+_STRICT_ROUTES: dict[str, _Route] = {}
 
 
-_ROUTES = _Routes(strict=False)
-_STRICT_ROUTES = _Routes(strict=True)
+def _new_route(event_type: str, strict: bool) -> _Route:
+    check_event_type(event_type)
+    route = (_STRICT_ROUTES if strict else _ROUTES)[event_type] = _Route(event_type, bool(strict))
+    return route
 
 
 def validate(
@@ -90,22 +87,24 @@ def validate(
     """
     try:
         route = (_STRICT_ROUTES if strict else _ROUTES)[event_type]
-    except TypeError:  # unhashable: not a name at all
-        check_event_type(event_type)
-        raise  # pragma: no cover - check_event_type refuses anything that is not a name
+    except (KeyError, TypeError):  # the first time, or not an event type at all (then it raises)
+        route = _new_route(event_type, strict)
     if _coverage.RECORDER is not None:
         _coverage.RECORDER.count_validated(event_type)
     text = type(payload) is bytes or isinstance(payload, _TEXT)
-    legacy = allow_legacy_winners or route.python is None
     if text:
-        if not semantic and not legacy and route.decode is not None:
+        decode = route.decode
+        if decode is not None and not (semantic or allow_legacy_winners):
             try:
-                decoded = route.decode(payload)
+                decoded = decode(payload)
             except (msgspec.MsgspecError, RecursionError):
                 pass  # not valid, or not sure: the collector says what is wrong
             else:
-                if route.keys_present is None or route.keys_present(decoded):
+                keys_present = route.keys_present
+                if keys_present is None or keys_present(decoded):
                     return []
+    legacy = allow_legacy_winners or route.python is None
+    if text:
         try:
             parsed = orjson.loads(payload)  # type: ignore[arg-type]
         except orjson.JSONDecodeError as exc:
