@@ -30,7 +30,7 @@ from typing import Any
 
 from pytest_thrillpots.spec import Node, spec
 from pytest_thrillpots.spec._paths import PathPart, pointer_index_parts
-from pytest_thrillpots.validation._json import NotJson, is_finite, json_key, json_type, kind_name
+from pytest_thrillpots.validation._json import NotJson, Walk, is_finite, json_key, json_type, kind_name
 from pytest_thrillpots.validation._legacy import is_winner_item
 from pytest_thrillpots.validation._violation import (
     Rule,
@@ -274,36 +274,20 @@ def check_content(
         return
     if kind not in ("array", "object"):
         return
-    active = {id(value)}
-    stack: list[tuple[tuple[PathPart, ...], Iterator[tuple[PathPart, Any]], Any]] = [
-        (parts, _children(value, parts), value)
-    ]
-    while stack:
-        where, children, container = stack[-1]
-        for step, item in children:
+    walk = Walk(value, parts)
+    while walk.frames:
+        for step, item in walk.frames[-1][2]:
             item_kind = json_type(item)
             if item_kind is None:
-                raise NotJson((*where, step), kind_name(item))
+                raise NotJson(walk.path(step), kind_name(item))
             if item_kind == "number":
                 if judge_numbers and not is_finite(item):
-                    out.append(pending("type", _build_not_finite, (*where, step), item))
+                    out.append(pending("type", _build_not_finite, walk.path(step), item))
             elif item_kind in ("array", "object"):
-                if id(item) in active:
-                    raise NotJson((*where, step), "a container that holds itself (a cycle)")
-                active.add(id(item))
-                stack.append(((*where, step), _children(item, (*where, step)), item))
+                walk.push(step, item)
                 break
         else:
-            stack.pop()
-            active.discard(id(container))
-
-
-def _children(value: Any, where: tuple[PathPart, ...]) -> Iterator[tuple[PathPart, Any]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield _checked_key(value, key, where), item
-    else:
-        yield from enumerate(value)
+            walk.pop()
 
 
 # Ordering: the schema engine's order, computed only when a payload has two violations or more.

@@ -17,6 +17,7 @@ for it, so a dict and its ``json.dumps`` text get the same verdict:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Literal
 
 JsonType = Literal["null", "boolean", "number", "string", "array", "object"]
@@ -101,6 +102,48 @@ def kind_name(value: object) -> str:
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
+class Walk:
+    """A depth-first walk of JSON-like containers with an explicit stack: any depth, cycles found.
+
+    Each frame is (the step from its parent, the container, its (step, child) pairs); the path of
+    a place is built only when one is reported, so a walk of depth ``d`` takes memory of ``d``.
+    """
+
+    def __init__(self, root: object, parts: tuple[str | int, ...]) -> None:
+        self.parts = parts
+        self.frames: list[tuple[str | int, Any, Iterator[tuple[str | int, Any]]]] = []
+        self.active: set[int] = set()
+        self.push("", root)
+
+    def path(self, step: str | int | None = None) -> tuple[str | int, ...]:
+        steps = [frame[0] for frame in self.frames[1:]]
+        return (*self.parts, *steps, *(() if step is None else (step,)))
+
+    def push(self, step: str | int, container: Any) -> None:
+        if id(container) in self.active:
+            raise NotJson(self.path(step), "a container that holds itself (a cycle)")
+        self.active.add(id(container))
+        self.frames.append((step, container, self._children(container, step)))
+
+    def pop(self) -> None:
+        self.active.discard(id(self.frames.pop()[1]))
+
+    def _children(self, container: Any, step: str | int) -> Iterator[tuple[str | int, Any]]:
+        if not isinstance(container, dict):
+            yield from enumerate(container)
+            return
+        for key, item in container.items():
+            if type(key) is str:
+                yield key, item
+                continue
+            name = json_key(key)
+            if name is None:
+                raise NotJson(self.path(), f"a key of type {type(key).__name__}")
+            if name in container:
+                raise NotJson(self.path(name), f"two keys that JSON writes alike ({key!r} and {name!r})")
+            yield name, item
+
+
 def plain_json(value: object) -> object:
     """``value`` rebuilt of plain dicts, lists, str, int, float, bool and None, as JSON reads back.
 
@@ -109,49 +152,43 @@ def plain_json(value: object) -> object:
     with no JSON form, a container holding itself, or two keys JSON writes alike. A loop, not
     recursion, so any depth is fine.
     """
-    root: list[object] = [None]
-    # Each task: (value, the container to put it in, the key or index there, the path to it, the active ids).
-    tasks: list[tuple[object, Any, Any, tuple[str | int, ...]]] = [(value, root, 0, ())]
-    active: dict[int, int] = {}  # id -> how many open containers on the current branch use it
-    exits: list[tuple[int, int]] = []
-    while tasks:
-        item, target, slot, parts = tasks.pop()
-        while exits and len(parts) <= exits[-1][0]:  # the walk left those containers
-            active.pop(exits.pop()[1], None)
-        kind = json_type(item)
-        if kind is None:
-            raise NotJson(parts, kind_name(item))
-        if kind == "object":
-            assert isinstance(item, dict)
-            if id(item) in active:
-                raise NotJson(parts, "a container that holds itself (a cycle)")
-            copy: dict[str, object] = {}
-            target[slot] = copy
-            active[id(item)] = 1
-            exits.append((len(parts), id(item)))
-            children = []
-            for key, child in item.items():
-                name = json_key(key)
-                if name is None:
-                    raise NotJson(parts, f"a key of type {type(key).__name__}")
-                if type(key) is not str and name in item:
-                    raise NotJson((*parts, name), f"two keys that JSON writes alike ({key!r} and {name!r})")
-                copy[name] = None
-                children.append((child, copy, name, (*parts, name)))
-            tasks.extend(reversed(children))
-        elif kind == "array":
-            assert isinstance(item, (list, tuple))
-            if id(item) in active:
-                raise NotJson(parts, "a container that holds itself (a cycle)")
-            items: list[object] = [None] * len(item)
-            target[slot] = items
-            active[id(item)] = 1
-            exits.append((len(parts), id(item)))
-            tasks.extend(reversed([(child, items, index, (*parts, index)) for index, child in enumerate(item)]))
-        elif kind == "string":
-            target[slot] = str.__str__(item)
-        elif kind == "number":
-            target[slot] = int(item) if isinstance(item, int) else float(item)  # type: ignore[arg-type]
+    kind = json_type(value)
+    if kind is None:
+        raise NotJson((), kind_name(value))
+    if kind not in ("array", "object"):
+        return _plain(value, kind)
+    root: Any = {} if kind == "object" else []
+    copies = [root]
+    walk = Walk(value, ())
+    while walk.frames:
+        target = copies[-1]
+        for step, item in walk.frames[-1][2]:
+            item_kind = json_type(item)
+            if item_kind is None:
+                raise NotJson(walk.path(step), kind_name(item))
+            if item_kind in ("array", "object"):
+                copy: Any = {} if item_kind == "object" else []
+                _put(target, step, copy)
+                walk.push(step, item)
+                copies.append(copy)
+                break
+            _put(target, step, _plain(item, item_kind))
         else:
-            target[slot] = item
-    return root[0]
+            walk.pop()
+            copies.pop()
+    return root
+
+
+def _put(target: Any, step: str | int, item: object) -> None:
+    if isinstance(target, dict):
+        target[step] = item
+    else:
+        target.append(item)
+
+
+def _plain(value: Any, kind: JsonType) -> object:
+    if kind == "string":
+        return str.__str__(value)
+    if kind == "number":
+        return int(value) if isinstance(value, int) else float(value)
+    return value
