@@ -25,7 +25,7 @@ only the legacy winner tuple, which the model does not describe (``allow_legacy_
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from pytest_thrillpots.spec import Node, spec

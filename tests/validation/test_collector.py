@@ -193,7 +193,9 @@ def test_the_generated_code_reads_every_field_of_the_model_in_its_order(event_ty
     walk = source.split("\ndef ")[0]  # the inline walk; the rest checks values built in Python
     read = re.findall(r"= \w+\['([^']*)'\]", walk)
     open_maps = {parts for parts, node in iter_fields(spec(event_type)) if node.extra_values is not None}
-    listed = [parts[-1] for parts, _ in iter_fields(spec(event_type)) if parts[-1] != "*" and parts[:-1] not in open_maps]
+    listed = [
+        parts[-1] for parts, _ in iter_fields(spec(event_type)) if parts[-1] != "*" and parts[:-1] not in open_maps
+    ]
     assert read == listed
 
 
