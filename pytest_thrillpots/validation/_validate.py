@@ -91,8 +91,7 @@ def validate(
         route = _new_route(event_type, strict)
     if _coverage.RECORDER is not None:
         _coverage.RECORDER.count_validated(event_type)
-    text = type(payload) is bytes or isinstance(payload, _TEXT)
-    if text:
+    if type(payload) is bytes or isinstance(payload, _TEXT):
         decode = route.decode
         if decode is not None and not (semantic or allow_legacy_winners):
             try:
@@ -103,25 +102,42 @@ def validate(
                 keys_present = route.keys_present
                 if keys_present is None or keys_present(decoded):
                     return []
-    legacy = allow_legacy_winners or route.python is None
-    if text:
         try:
             parsed = _parse(payload)
         except (msgspec.MsgspecError, RecursionError):
-            parsed = _reparsed(payload)  # type: ignore[arg-type]
+            parsed = _reparsed(payload)
             if isinstance(parsed, Violation):
                 return [parsed]
-        if not legacy:
-            found = route.parsed(parsed)  # type: ignore[misc]
-            if semantic:
-                found.extend(_conventions(parsed, event_type))
-            return found
-    else:
-        parsed = payload
+        collect = route.parsed
+        if collect is None or allow_legacy_winners:
+            return _checked(_by_engine, parsed, event_type, strict, allow_legacy_winners, semantic)
+        found = collect(parsed)
+        if semantic:
+            found.extend(_conventions(parsed, event_type))
+        return found
+    if route.python is None or allow_legacy_winners:
+        return _checked(_by_engine, payload, event_type, strict, allow_legacy_winners, semantic)
+    return _checked(route.python, payload, event_type, strict, allow_legacy_winners, semantic)
+
+
+Text = bytes | bytearray | memoryview | str
+
+
+def _checked(
+    check: Callable[..., list[Violation]],
+    payload: object,
+    event_type: str,
+    strict: bool,
+    allow_legacy_winners: bool,
+    semantic: bool,
+) -> list[Violation]:
+    """``check``'s violations of a payload that may hold values with no JSON form (a TypeError)."""
     try:
-        found = _by_engine(parsed, event_type, strict, allow_legacy_winners) if legacy else route.python(parsed)  # type: ignore[misc]
+        found = (
+            check(payload) if check is not _by_engine else _by_engine(payload, event_type, strict, allow_legacy_winners)
+        )
         if semantic:  # the conventions judge the JSON the payload stands for: plain values
-            found.extend(_conventions(parsed if text else plain_json(parsed), event_type))
+            found.extend(_conventions(plain_json(payload), event_type))
     except NotJson as exc:
         where = f" at {to_human(exc.parts)}" if exc.parts else ""
         raise TypeError(
@@ -142,7 +158,7 @@ _parse = msgspec.json.Decoder().decode
 them), duplicate keys keep the last value, like orjson; and it is a little faster."""
 
 
-def _reparsed(text: bytes | bytearray | memoryview | str) -> object:
+def _reparsed(text: Text) -> object:
     """Text msgspec did not parse: orjson's reading (it nests a little deeper), or the ``json`` violation."""
     try:
         return orjson.loads(text)
