@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable
-from typing import Any, Literal, Optional
+from typing import Any, Literal, NamedTuple, Optional
 
 import msgspec
 
@@ -29,54 +29,100 @@ class _Unsupported(Exception):
     """A part of the spec msgspec cannot state exactly: that event type has no fast path."""
 
 
-@functools.cache
-def fast_decoder(event_type: str, strict: bool) -> tuple[Callable[[Any], Any], Callable[[Any], bool] | None] | None:
-    """A typed decoder's ``decode`` and the check of what its types cannot say (None: nothing to check).
+class FastPath(NamedTuple):
+    """How the fast path reads one event type's text (``validate()`` inlines the use of it).
 
-    The text holds a valid ``event_type`` when ``decode`` returns and the check, if any, passes;
-    None when msgspec cannot state the spec of that type exactly.
+    The text holds a valid event when ``decode`` returns and ``keys_present``, if any, passes; or,
+    when ``decode`` stopped at a further key of an open map (its message ends with one of
+    ``wider_when``), when ``wider`` says so. Anything else is for the collector to explain.
     """
-    built = _decoder(event_type, strict)
-    if built is None:
+
+    decode: Callable[[Any], Any]
+    keys_present: Callable[[Any], bool] | None
+    wider: Callable[[Any], bool] | None
+    wider_when: tuple[str, ...]
+
+
+UNKNOWN_FIELD = "Object contains unknown field"
+"""How msgspec's message of an unlisted key starts."""
+
+
+@functools.cache
+def fast_decoder(event_type: str, strict: bool) -> FastPath | None:
+    """The fast path of ``event_type`` in that mode; None when msgspec cannot state its spec exactly.
+
+    An open map (the multipliers) is read as a struct of its listed keys: most maps hold just
+    those, and a struct is much cheaper to check than a dict whose keys are counted afterwards.
+    A map with further keys stops that decoder, and a second one (``wider``) reads it as a dict.
+    """
+    narrow = _decoder(event_type, strict, maps_as_structs=True)
+    if narrow is None:
         return None
-    decoder, keys_present = built
-    return decoder.decode, keys_present
+    decoder, keys_present, struct_maps = narrow
+    if not struct_maps:
+        return FastPath(decoder.decode, keys_present, None, ())
+    wide = _decoder(event_type, strict, maps_as_structs=False)
+    assert wide is not None
+    wide_decode, wide_keys, _ = wide
+
+    def wider(text: bytes | bytearray | memoryview | str) -> bool:
+        try:
+            decoded = wide_decode.decode(text)
+        except (msgspec.MsgspecError, RecursionError):
+            return False
+        return wide_keys is None or wide_keys(decoded)
+
+    when = tuple(f" - at `$.{'.'.join(map(str, path))}`" for path in struct_maps)
+    return FastPath(decoder.decode, keys_present, wider, when)
 
 
 @functools.cache
 def fast_check(event_type: str, strict: bool) -> FastCheck | None:
     """A check that returns None only for JSON text holding a valid ``event_type``; None if unavailable."""
-    built = fast_decoder(event_type, strict)
-    if built is None:
+    fast = fast_decoder(event_type, strict)
+    if fast is None:
         return None
-    decode, keys_present = built
 
     def check(text: bytes | bytearray | memoryview | str) -> str | None:
         try:
-            decoded = decode(text)
+            decoded = fast.decode(text)
         except (msgspec.MsgspecError, RecursionError) as exc:
-            return str(exc)
-        return None if keys_present is None or keys_present(decoded) else _UNLOCATED
+            message = str(exc)
+            if fast.wider is not None and message.startswith(UNKNOWN_FIELD) and message.endswith(fast.wider_when):
+                return None if fast.wider(text) else message
+            return message
+        return None if fast.keys_present is None or fast.keys_present(decoded) else _UNLOCATED
 
     return check
 
 
-def _decoder(event_type: str, strict: bool) -> tuple[msgspec.json.Decoder[Any], Callable[[Any], bool] | None] | None:
-    """A decoder for the event, and the check of what its types cannot say: the open maps' listed keys."""
+def _decoder(
+    event_type: str, strict: bool, *, maps_as_structs: bool
+) -> tuple[msgspec.json.Decoder[Any], Callable[[Any], bool] | None, list[tuple[PathPart, ...]]] | None:
+    """A decoder for the event; the check of what its types cannot say (open maps' listed keys, when
+    read as dicts); and where the open maps read as structs are."""
     open_maps: list[tuple[tuple[PathPart, ...], frozenset[str]]] = []
+    struct_maps: list[tuple[PathPart, ...]] = []
     try:
-        root = _typed(spec(event_type), strict, (), open_maps)
+        root = _typed(spec(event_type), strict, (), open_maps, struct_maps if maps_as_structs else None)
     except _Unsupported:
         return None
     checks = [_keys_check(path, required) for path, required in open_maps]
+    decoder = msgspec.json.Decoder(root)
     if not checks:
-        return msgspec.json.Decoder(root), None
+        return decoder, None, struct_maps
     if len(checks) == 1:
-        return msgspec.json.Decoder(root), checks[0]
-    return msgspec.json.Decoder(root), lambda decoded: all(check(decoded) for check in checks)
+        return decoder, checks[0], struct_maps
+    return decoder, lambda decoded: all(check(decoded) for check in checks), struct_maps
 
 
-def _typed(node: Node, strict: bool, path: tuple[PathPart, ...], open_maps: list[Any]) -> Any:
+def _typed(
+    node: Node,
+    strict: bool,
+    path: tuple[PathPart, ...],
+    open_maps: list[Any],
+    struct_maps: list[tuple[PathPart, ...]] | None,
+) -> Any:
     typed: Any
     if node.enum is not None:
         typed = Literal[tuple(node.enum)]
@@ -88,17 +134,28 @@ def _typed(node: Node, strict: bool, path: tuple[PathPart, ...], open_maps: list
         typed = bool
     elif node.kind == "array":
         assert node.items is not None
-        typed = list[_typed(node.items, strict, (*path, "*"), open_maps)]  # type: ignore[misc]
+        typed = list[_typed(node.items, strict, (*path, "*"), open_maps, struct_maps)]  # type: ignore[misc]
     elif node.free_form:
         typed = dict[str, Any]
     elif node.extra_values is not None:
         # An open map (the multipliers): listed keys required, every value of one shape.
         if any(_signature(child) != _signature(node.extra_values) for child in node.fields.values()):
             raise _Unsupported
-        open_maps.append((path, frozenset(node.fields)))
-        typed = dict[str, _typed(node.extra_values, strict, (*path, "*"), open_maps)]  # type: ignore[misc]
+        if struct_maps is not None and "*" not in path:
+            # Its listed keys as a struct that refuses any other key: a map holding further keys
+            # stops this decoder, and the second one reads it as a dict.
+            struct_maps.append(path)
+            fields = [
+                (name, _typed(child, strict, (*path, name), open_maps, None)) for name, child in node.fields.items()
+            ]
+            typed = msgspec.defstruct("_".join(map(str, path)), fields, forbid_unknown_fields=True, gc=False)
+        else:
+            open_maps.append((path, frozenset(node.fields)))
+            typed = dict[str, _typed(node.extra_values, strict, (*path, "*"), open_maps, None)]  # type: ignore[misc]
     else:
-        fields = [(name, _typed(child, strict, (*path, name), open_maps)) for name, child in node.fields.items()]
+        fields = [
+            (name, _typed(child, strict, (*path, name), open_maps, struct_maps)) for name, child in node.fields.items()
+        ]
         # gc=False: these structs hold no cycles, and skipping the collector makes decoding faster.
         typed = msgspec.defstruct(
             node.structure or "_".join(map(str, path)), fields, forbid_unknown_fields=strict, gc=False

@@ -959,3 +959,31 @@ def test_a_wrong_further_currency_is_found_on_the_text_path_too() -> None:
         "/currency_multipliers/multipliers/NOK",
         "/currency_multipliers/multipliers/AUD",
     ]
+
+
+@pytest.mark.parametrize("strict", MODES)
+def test_a_map_with_further_keys_is_accepted_by_the_second_decoder_without_a_parse(
+    strict: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first decoder reads the multipliers as their five keys; a sixth stops it, the second reads it."""
+    import pytest_thrillpots.validation._validate as validate_module
+
+    def no_parse(text: object) -> object:
+        raise AssertionError("the text was parsed for the collector")
+
+    monkeypatch.setattr(validate_module, "_parse", no_parse)
+    event = valid_event("WinEvent")
+    event["currency_multipliers"]["multipliers"].update({"USD": 1.08, "NOK": 11})
+    assert validate(orjson.dumps(event), "WinEvent", strict=strict) == []
+    assert validate(orjson.dumps(valid_event("WinEvent")), "WinEvent", strict=strict) == []
+
+
+@pytest.mark.parametrize("strict", MODES)
+def test_a_map_with_further_keys_and_a_defect_is_explained(strict: bool) -> None:
+    event = valid_event("RaffleWinEvent")
+    event["currency_multipliers"]["multipliers"].update({"USD": 1.08, "NOK": "11"})
+    del event["currency_multipliers"]["multipliers"]["EUR"]
+    assert [(v.path, v.rule) for v in validate(orjson.dumps(event), "RaffleWinEvent", strict=strict)] == [
+        ("/currency_multipliers/multipliers/EUR", "missing"),
+        ("/currency_multipliers/multipliers/NOK", "type"),
+    ]
