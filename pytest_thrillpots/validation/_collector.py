@@ -30,7 +30,8 @@ from typing import Any
 
 from pytest_thrillpots.spec import Node, spec
 from pytest_thrillpots.spec._paths import PathPart, pointer_index_parts
-from pytest_thrillpots.validation._json import NotJson, Walk, is_finite, json_key, json_type, kind_name
+from pytest_thrillpots.validation._engine import explain, legacy_winner_engine
+from pytest_thrillpots.validation._json import NotJson, Walk, is_finite, json_key, json_type, kind_name, plain_json
 from pytest_thrillpots.validation._legacy import is_winner_item
 from pytest_thrillpots.validation._violation import (
     Rule,
@@ -75,7 +76,18 @@ KEY = _Slot("KEY")
 class Place:
     """One place of the spec model (a pattern with ``ITEM``/``KEY`` steps) and what is reported there."""
 
-    __slots__ = ("contents", "event_type", "keys", "legacy", "listed", "node", "pattern", "rank", "verdicts")
+    __slots__ = (
+        "contents",
+        "event_type",
+        "keys",
+        "legacy",
+        "legacy_form",
+        "listed",
+        "node",
+        "pattern",
+        "rank",
+        "verdicts",
+    )
 
     def __init__(self, event_type: str, pattern: tuple[Any, ...], node: Node, rank: int = -1) -> None:
         self.event_type = event_type
@@ -90,6 +102,8 @@ class Place:
         """For a container: checks one that is a subclass or a tuple (payloads built in Python)."""
         self.legacy = is_winner_item(event_type, [0 if part is ITEM else part for part in pattern])
         """A RaffleWinEvent winner: an array there is the legacy tuple form, with its own rule."""
+        self.legacy_form: Callable[[list[Violation], Place, tuple[Any, ...], Any], None] | None = None
+        """With legacy winners allowed: the check of a winner in the tuple form (by the engine)."""
         self.verdicts: dict[type, tuple[Rule, Any] | None] = {}
 
     def concrete(self, dyn: tuple[Any, ...]) -> tuple[PathPart, ...]:
@@ -129,6 +143,8 @@ def _build_not_finite(parts: tuple[PathPart, ...], value: float) -> Violation:
 
 _CONTENTS = "contents"
 """The verdict for a container of the right JSON type (a subclass, a tuple): check what it holds."""
+_LEGACY_FORM = "legacy form"
+"""The verdict for a winner in the legacy tuple form where that form is allowed: the engine's."""
 
 
 def _verdict(place: Place, value: object) -> Rule | str | None:
@@ -151,7 +167,7 @@ def _verdict(place: Place, value: object) -> Rule | str | None:
             return None if node.enum is None or value in node.enum else "enum"
         return None if kind == "boolean" else _CONTENTS
     if kind == "array" and place.legacy:
-        return "legacy_tuple"
+        return "legacy_tuple" if place.legacy_form is None else _LEGACY_FORM
     return "type"
 
 
@@ -166,6 +182,10 @@ def _wrong(out: list[Violation], place: Place, dyn: tuple[Any, ...], value: obje
     if verdict == _CONTENTS:  # a dict or list subclass, a tuple: what it holds is checked the same way
         assert place.contents is not None
         place.contents(out, dyn, value)
+        return
+    if verdict == _LEGACY_FORM:
+        assert place.legacy_form is not None
+        place.legacy_form(out, place, dyn, value)
         return
     out.append(pending(verdict, _build_missing if verdict == "missing" else _build_wrong, place, dyn, value))  # type: ignore[arg-type]
     if isinstance(value, (dict, list, tuple)):  # wrong as a whole, yet what it holds must have a JSON form
@@ -188,11 +208,26 @@ def _verdicts(place: Place, trusted: bool) -> dict[type, tuple[Rule, Any] | None
         if not trusted and isinstance(sample, (dict, list)):
             continue
         verdict = _verdict(place, sample)
-        if verdict == _CONTENTS:
+        if verdict in (_CONTENTS, _LEGACY_FORM):
             continue
         build = _build_missing if verdict == "missing" else _build_wrong
         table[type(sample)] = None if verdict is None else (verdict, build)  # type: ignore[assignment]
     return table
+
+
+def _legacy_form(strict: bool) -> Callable[[list[Violation], Place, tuple[Any, ...], Any], None]:
+    def check(out: list[Violation], place: Place, dyn: tuple[Any, ...], value: object) -> None:
+        """A winner in the legacy tuple form, which the model does not describe: the engine checks it."""
+        parts = place.concrete(dyn)
+        try:
+            item = plain_json(value)
+        except NotJson as exc:
+            raise NotJson((*parts, *exc.parts), exc.what) from None
+        validator = legacy_winner_engine(strict)
+        if not validator.is_valid(item):
+            out.extend(explain(validator, item, place.event_type, True, parts))
+
+    return check
 
 
 _new = object.__new__
@@ -300,8 +335,9 @@ def order(out: list[Violation], payload: object) -> None:
 def _order_key(violation: Violation, payload: object) -> tuple[tuple[int, int], ...]:
     source = getattr(violation, "_source", None)
     kind, rank = "value", -1
-    if source is None:  # already read: only its pointer is left
+    if source is None:  # the engine's, for a legacy winner: its order inside the winner is the engine's
         parts: tuple[PathPart, ...] = tuple(pointer_index_parts(violation.path))
+        kind = {"missing": "missing", "unknown_field": "unknown"}.get(violation.rule, "value")
     else:
         build, args = source
         if build is _build_not_finite:
@@ -332,8 +368,9 @@ def _order_key(violation: Violation, payload: object) -> tuple[tuple[int, int], 
 
 
 def _find(obj: dict[Any, Any], name: PathPart) -> tuple[int, Any]:
+    text = str(name)  # a pointer read back makes "0" an index
     for position, (key, item) in enumerate(obj.items()):
-        if (key == name and type(key) is str) or (type(key) is not str and json_key(key) == name):
+        if (key if type(key) is str else json_key(key)) == text:
             return position, item
     return len(obj), None  # pragma: no cover - every reported part is in the payload
 
@@ -342,10 +379,11 @@ def _find(obj: dict[Any, Any], name: PathPart) -> tuple[int, Any]:
 
 
 class _Generator:
-    def __init__(self, event_type: str, strict: bool, trusted: bool) -> None:
+    def __init__(self, event_type: str, strict: bool, trusted: bool, legacy: bool) -> None:
         self.event_type = event_type
         self.strict = strict
         self.trusted = trusted
+        self.legacy_form = _legacy_form(strict) if legacy else None
         self.lines: list[str] = []
         self.namespace: dict[str, Any] = {
             "M": MISSING,
@@ -364,6 +402,8 @@ class _Generator:
 
     def place(self, pattern: tuple[Any, ...], node: Node, rank: int = -1) -> tuple[str, Place]:
         place = Place(self.event_type, pattern, node, rank)
+        if place.legacy:
+            place.legacy_form = self.legacy_form
         place.verdicts = _verdicts(place, self.trusted)
         if node.kind in ("array", "object") and not self.trusted:
             self.standalone.append((place, node, pattern))
@@ -558,17 +598,20 @@ def _leaf_signature(node: Node) -> tuple[Any, ...]:
 
 
 @functools.cache
-def collector(event_type: str, strict: bool, trusted: bool) -> Collector | None:
-    """The generated collector of ``event_type`` in that mode; None when the engine must answer."""
+def collector(event_type: str, strict: bool, trusted: bool, legacy: bool = False) -> Collector | None:
+    """The generated collector of ``event_type`` in that mode; None when the engine must answer.
+
+    ``legacy`` accepts RaffleWinEvent winners in the legacy tuple form, each checked by the engine.
+    """
     try:
-        return _Generator(event_type, strict, trusted).build()
+        return _Generator(event_type, strict, trusted, legacy).build()
     except Unsupported:
         return None
 
 
-def generated_source(event_type: str, strict: bool, trusted: bool) -> str:
+def generated_source(event_type: str, strict: bool, trusted: bool, legacy: bool = False) -> str:
     """The Python source of a collector, as generated from the spec model (for reading and tests)."""
-    found = collector(event_type, strict, trusted)
+    found = collector(event_type, strict, trusted, legacy)
     return "" if found is None or found.__doc__ is None else found.__doc__
 
 

@@ -15,28 +15,22 @@ checks that every value has a JSON form (``_json``) and copes with cycles and an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import jsonschema_rs
 import msgspec
 import orjson
 
 from pytest_thrillpots.coverage import _recorder as _coverage
 from pytest_thrillpots.spec import check_event_type
-from pytest_thrillpots.spec._paths import ABSENT, PathPart, to_human, value_at
+from pytest_thrillpots.spec._paths import to_human
 from pytest_thrillpots.validation._collector import Collector, collector
-from pytest_thrillpots.validation._engine import engine
+from pytest_thrillpots.validation._engine import engine, explain
 from pytest_thrillpots.validation._fastpath import UNKNOWN_FIELD, fast_decoder
 from pytest_thrillpots.validation._json import NotJson, plain_json
 from pytest_thrillpots.validation._violation import (
     Violation,
-    enum_violation,
     json_violation,
-    legacy_tuple_violation,
-    missing_violation,
-    type_violation,
-    unknown_violation,
 )
 
 _TEXT = (bytes, bytearray, memoryview, str)
@@ -45,10 +39,13 @@ _TEXT = (bytes, bytearray, memoryview, str)
 class _Route:
     """How ``validate()`` checks one event type in one mode: everything built once."""
 
-    __slots__ = ("decode", "keys_present", "parsed", "python", "wider", "wider_when")
+    __slots__ = ("decode", "keys_present", "legacy_parsed", "legacy_python", "parsed", "python", "wider", "wider_when")
 
     def __init__(self, event_type: str, strict: bool) -> None:
         parsed, python = collector(event_type, strict, True), collector(event_type, strict, False)
+        self.legacy_parsed = collector(event_type, strict, True, legacy=True)
+        """With legacy winners allowed (each in the tuple form is checked by the engine)."""
+        self.legacy_python = collector(event_type, strict, False, legacy=True)
         fast = fast_decoder(event_type, strict) if parsed is not None else None
         self.decode: Callable[[Any], Any] | None = None if fast is None else fast.decode
         """The typed decoder (None: the text goes to the collector or the engine)."""
@@ -116,16 +113,17 @@ def validate(
             parsed = _reparsed(payload)
             if isinstance(parsed, Violation):
                 return [parsed]
-        collect = route.parsed
-        if collect is None or allow_legacy_winners:
+        collect = route.legacy_parsed if allow_legacy_winners else route.parsed
+        if collect is None:
             return _checked(_by_engine, parsed, event_type, strict, allow_legacy_winners, semantic)
+        if allow_legacy_winners:  # the engine's error mapping may meet values the parser left
+            return _checked(collect, parsed, event_type, strict, allow_legacy_winners, semantic)
         found = collect(parsed)
         if semantic:
             found.extend(_conventions(parsed, event_type))
         return found
-    if route.python is None or allow_legacy_winners:
-        return _checked(_by_engine, payload, event_type, strict, allow_legacy_winners, semantic)
-    return _checked(route.python, payload, event_type, strict, allow_legacy_winners, semantic)
+    collect = route.legacy_python if allow_legacy_winners else route.python
+    return _checked(collect or _by_engine, payload, event_type, strict, allow_legacy_winners, semantic)
 
 
 Text = bytes | bytearray | memoryview | str
@@ -207,52 +205,7 @@ def _within_depth(value: object, depth: int) -> object:
     return value
 
 
-_VALUE_RULES = frozenset({"type", "null", "enum"})
-_validator = engine  # the name pact/_interactions uses, with _explain
-
-
-def _explain(validator: Any, payload: object, event_type: str, allow_legacy_winners: bool) -> list[Violation]:
-    found: list[Violation] = []
-    seen: set[tuple[str, str]] = set()
-    for error in validator.iter_errors(payload):
-        for violation in _map_error(error, payload, event_type, allow_legacy_winners):
-            # One wrong value is one violation: an enum field holding a number fails both `type` and
-            # `enum` in the schema, and the first (the type) says it best.
-            key = (violation.path, "value" if violation.rule in _VALUE_RULES else violation.rule)
-            if key not in seen:
-                seen.add(key)
-                found.append(violation)
-    return found
-
-
-_REQUIRED = jsonschema_rs.ValidationErrorKind.Required
-
-
-def _map_error(error: Any, payload: object, event_type: str, allow_legacy_winners: bool) -> Iterable[Violation]:
-    parts: list[PathPart] = list(error.instance_path)
-    kind = error.kind
-    if isinstance(kind, _REQUIRED):
-        # Not error.instance: the engine would convert the whole enclosing object back to Python.
-        yield missing_violation(event_type, (*parts, kind.property))
-        return
-    # The value from the payload itself, not the engine's copy: cheaper, and the engine shows NaN as null.
-    found = value_at(payload, parts)
-    instance = None if found is ABSENT else found
-    if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
-        for name in kind.unexpected:
-            yield unknown_violation(
-                event_type, parts, name, instance.get(name) if isinstance(instance, Mapping) else None
-            )
-    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Enum):
-        yield enum_violation(parts, kind.options, instance)
-    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Type):
-        yield type_violation(parts, instance, list(kind.types), event_type, allow_legacy_winners)
-    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.FalseSchema):
-        # Only the legacy tuple forbids items: a third element and beyond.
-        yield legacy_tuple_violation(parts, instance, extra_item=True)
-    else:
-        # Only the legacy tuple's own length constraint gets here.
-        yield legacy_tuple_violation(parts, instance, extra_item=False)
-
+_validator = engine  # the names pact/_interactions uses
+_explain = explain
 
 __all__ = ["validate"]
