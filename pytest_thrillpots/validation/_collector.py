@@ -4,7 +4,7 @@ For each event type and mode, Python source is generated once from the spec mode
 compiled, as fastjsonschema does with a schema, except that it collects every violation instead of
 stopping at the first. The generated code is only exact-type tests on the fields the model lists
 (``type(x) is str``), in the model's order; anything that fails one goes to a shared helper
-(``_wrong``) that decides, by the JSON type definition of ``_json``, which rule it breaks, if any
+(``_judged``, then ``_wrong``) that decides, by the JSON type definition of ``_json``, which rule it breaks, if any
 (an ``IntEnum`` in a number field breaks none). What is reported is recorded, not worded: each
 violation keeps its place and value and builds its pointer and message from them, with the
 builders of ``_violation``, when first read.
@@ -18,8 +18,11 @@ Violations come in the order the schema engine reports them (``order``): per obj
 fields in the spec's order, then the fields in the payload's order (each with what is inside
 it), then the unknown ones; array items in order.
 
-What the generator does not cover (``Unsupported``) is left to the schema engine: today that is
-only the legacy winner tuple, which the model does not describe (``allow_legacy_winners=True``).
+What the model does not describe is the schema engine's: a winner in the legacy tuple form, when
+that form is allowed, is handed to it one winner at a time (``legacy=True``). A form of the spec
+the generator does not turn into code (``Unsupported``: an enum of other values than strings,
+an open map of containers or of mixed shapes) would leave that event type to the engine
+altogether; no schema has one today.
 """
 
 from __future__ import annotations

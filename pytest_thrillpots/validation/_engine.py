@@ -1,8 +1,10 @@
-"""The schema engine (jsonschema-rs) on the spec's files, in each mode ``validate()`` offers.
+"""The schema engine (jsonschema-rs) on the spec's files, and its errors in the validator's words.
 
-The generated collector (``_collector``) answers for everything the spec model describes; the
-engine stays for what it does not: the legacy winner tuple (``allow_legacy_winners=True``), a
-schema form kept in ``$defs`` that the model leaves out. The benchmarks use it as the peer.
+The generated collector (``_collector``) answers for everything the spec model describes. The
+engine checks what it does not: a RaffleWinEvent winner in the legacy tuple form, a schema form
+kept in ``$defs`` that the model leaves out (``legacy_winner_engine``, one winner at a time), and
+a whole event type should its schema take a form the generator does not cover (``engine``). The
+benchmarks use ``engine`` as the peer.
 """
 
 from __future__ import annotations

@@ -5,9 +5,11 @@ Three parts, each derived from the spec model:
 - JSON text first meets a typed msgspec decoder (``_fastpath``), which accepts a valid event
   without building Python objects: the common case costs less than parsing alone;
 - anything else goes to the violation collector generated from the model (``_collector``): a
-  parse with orjson, then one walk that finds every violation;
-- the schema engine (jsonschema-rs, ``_engine``) answers for what the collector does not cover:
-  the legacy winner tuple (``allow_legacy_winners=True``).
+  parse, then one walk that finds every violation;
+- the schema engine (jsonschema-rs, ``_engine``) checks what the model does not describe: a
+  RaffleWinEvent winner in the legacy tuple form (``allow_legacy_winners=True``), one winner at a
+  time inside the collector's walk; and a whole event type if its schema ever took a form the
+  generator does not cover (none does today; a test keeps that route working).
 
 A parsed payload (a dict built in Python) goes to the collector's other variant, which also
 checks that every value has a JSON form (``_json``) and copes with cycles and any depth.
