@@ -395,6 +395,7 @@ class _Generator:
             "MK": _missing_keys,
             "KEY": _map_key,
             "C": _free_form,
+            "NUM": (int, float),
         }
         self.standalone: list[tuple[Place, Node, tuple[Any, ...]]] = []
 
@@ -478,6 +479,10 @@ class _Generator:
         if node.kind == "array":
             assert node.items is not None
             index, item = f"i{depth}", f"y{depth}"
+            passing = self.exact_types(node.items)
+            if passing is not None:  # leaves: one test in C of every item's type; a loop if one fails
+                self.emit(indent, f"if not {self.const(passing, 'T')}.issuperset(map(type, {x})):")
+                indent += 1
             self.emit(indent, f"for {index}, {item} in enumerate({x}):")
             self.value(node.items, (*pattern, ITEM), item, depth, [*steps, index], prefix, indent + 1)
         elif node.extra_values is not None:
@@ -504,7 +509,69 @@ class _Generator:
         if keys_due:
             self.emit(indent, f"{missing} = 0")
         x = f"x{depth}"
-        for rank, (field, child) in enumerate(node.fields.items()):
+        fields = list(enumerate(node.fields.items()))
+        leaves = [(rank, field, child) for rank, (field, child) in fields if _is_plain_leaf(child)]
+        if not prefix and len(leaves) > 1:
+            # The leaves first, in one expression: a valid object passes it without a store or a
+            # branch per field; only an object that fails it is read field by field.
+            tests = " and ".join(self.leaf_test(child, f"{v}[{field!r}]") for _, field, child in leaves)
+            ok = f"ok{depth}"
+            self.emit(indent, "try:")
+            self.emit(indent + 1, f"{ok} = {tests}")
+            self.emit(indent, "except KeyError:")
+            self.emit(indent + 1, f"{ok} = False")
+            self.emit(indent, f"if not {ok}:")
+            for rank, field, child in leaves:
+                self.field(v, x, rank, field, child, pattern, depth, steps, prefix, indent + 1, keys_due)
+            fields = [(rank, (field, child)) for rank, (field, child) in fields if not _is_plain_leaf(child)]
+        for rank, (field, child) in fields:
+            self.field(v, x, rank, field, child, pattern, depth, steps, prefix, indent, keys_due)
+        if keys_due:
+            name = self.const(place, "P")
+            dyn = self.dyn(prefix, steps)
+            self.emit(indent, f"if len({v}) + {missing} != {len(node.fields)}: K(out, {name}, {dyn}, {v})")
+
+    def exact_types(self, node: Node) -> frozenset[type] | None:
+        """The exact types that pass a leaf with no further test; None when a value needs one."""
+        if node.enum is not None or not _is_plain_leaf(node) or (node.kind == "number" and not self.trusted):
+            return None  # an enum's members, and NaN among Python's floats, need a look at the value
+        passing: set[type] = {str} if node.kind == "string" else {int, float} if node.kind == "number" else {bool}
+        return frozenset(passing | {type(None)} if node.nullable else passing)
+
+    def leaf_test(self, node: Node, read: str) -> str:
+        """A leaf's exact-type test of the value ``read`` gives, as one expression."""
+        if node.enum is not None:
+            test = f"(type({read}) is str and {read} in {self.const(frozenset(node.enum), 'E')})"
+        elif node.kind == "string":
+            test = f"type({read}) is str"
+        elif node.kind == "number":
+            trusted = self.trusted  # a parser's numbers: int or float, never NaN
+            test = (
+                f"type({read}) in NUM"
+                if trusted
+                else f"(type({read}) is int or type({read}) is float and {read} - {read} == 0.0)"
+            )
+        else:
+            test = f"type({read}) is bool"
+        return f"({read} is None or {test})" if node.nullable else test
+
+    def field(
+        self,
+        v: str,
+        x: str,
+        rank: int,
+        field: str,
+        child: Node,
+        pattern: tuple[Any, ...],
+        depth: int,
+        steps: list[str],
+        prefix: bool,
+        indent: int,
+        keys_due: bool,
+    ) -> None:
+        """Read one listed field into ``x`` (``M`` when missing, counted) and check it."""
+        missing = f"m{depth}"
+        if True:
             if prefix:  # a dict subclass (a defaultdict, say): never v[k], which may add the key
                 self.emit(indent, f"{x} = {v}.get({field!r}, M)")
                 if keys_due:
@@ -517,10 +584,6 @@ class _Generator:
                 if keys_due:
                     self.emit(indent + 1, f"{missing} += 1")
             self.value(child, (*pattern, field), x, depth, steps, prefix, indent, rank)
-        if keys_due:
-            name = self.const(place, "P")
-            dyn = self.dyn(prefix, steps)
-            self.emit(indent, f"if len({v}) + {missing} != {len(node.fields)}: K(out, {name}, {dyn}, {v})")
 
     def open_map(
         self,
@@ -543,6 +606,12 @@ class _Generator:
         key, item = f"k{depth}", f"y{depth}"
         name = self.const(place, "P")
         dyn = self.dyn(prefix, steps)
+        passing = self.exact_types(extra) if self.trusted else None  # keys built in Python need a look
+        if passing is not None:  # every key listed and every value's type right, tested in C
+            required = self.const(frozenset(node.fields), "R")
+            types = self.const(passing, "T")
+            self.emit(indent, f"if not ({x}.keys() >= {required} and {types}.issuperset(map(type, {x}.values()))):")
+            indent += 1
         self.emit(indent, f"for {key}, {item} in {x}.items():")
         if not self.trusted:
             self.emit(indent + 1, f"if type({key}) is not str: KEY(out, {name}, {dyn}, {x}, {key})")
@@ -592,6 +661,10 @@ def _root(value: object, place: Place) -> list[Violation]:
     if len(out) > 1:
         order(out, value)
     return out
+
+
+def _is_plain_leaf(node: Node) -> bool:
+    return node.kind in ("string", "number", "boolean")
 
 
 def _leaf_signature(node: Node) -> tuple[Any, ...]:

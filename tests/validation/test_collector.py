@@ -173,14 +173,20 @@ def test_the_collector_reports_as_the_engine_route_did_order_and_words_included(
     """The engine route (jsonschema-rs errors mapped onto the rules) is what the collector replaced."""
     event_type, payload = case
     assume(not isinstance(payload, str))  # validate() reads a str as JSON text
-    assume(not has_empty_key(payload))  # the engine drops "" from its error paths (jsonschema-rs 0.61)
+    assume(not has_key_the_engine_misplaces(payload))
     by_engine = _by_engine(payload, event_type, strict, False)
     assert validate(payload, event_type, strict=strict) == by_engine
     assert validate(orjson.dumps(payload), event_type, strict=strict) == by_engine
 
 
-def has_empty_key(value: Any) -> bool:
-    return any("" in parts for parts in places(value) if parts and isinstance(parts[-1], str))
+def has_key_the_engine_misplaces(value: Any) -> bool:
+    """jsonschema-rs 0.61 leaves "" out of its error paths and gives "0" as the index 0: the engine
+    route reported such places wrong (the collector does not use its paths; see the next tests)."""
+    return any(
+        isinstance(part, str) and (part == "" or (part.isascii() and part.isdigit()))
+        for parts in places(value)
+        for part in parts
+    )
 
 
 @st.composite
@@ -219,7 +225,7 @@ def test_legacy_winners_are_checked_by_the_engine_inside_the_collectors_walk(pay
     Inside one tuple the violations come in the tuple's order, missing members first (the
     engine's own order there follows its keywords: an extra item before a wrong first one).
     """
-    assume(not has_empty_key(payload))
+    assume(not has_key_the_engine_misplaces(payload))
     by_engine = _by_engine(payload, "RaffleWinEvent", strict, True)
     for form in (payload, orjson.dumps(payload)):
         found = validate(form, "RaffleWinEvent", strict=strict, allow_legacy_winners=True)
@@ -233,16 +239,27 @@ def in_a_tuple(violation: Any, payload: Any) -> bool:
 
 
 @pytest.mark.parametrize("allow_legacy_winners", [False, True])
-def test_an_empty_key_is_reported_where_it_is(allow_legacy_winners: bool) -> None:
-    """jsonschema-rs leaves "" out of its error paths; the collector does not rely on them."""
+@pytest.mark.parametrize(
+    ("key", "value", "line"),
+    [
+        ("", None, 'currency_multipliers.multipliers[""]: expected number, got null (null is not allowed here) [null]'),
+        ("0", [], "currency_multipliers.multipliers[0]: expected number, got empty array [type]"),
+    ],
+    ids=["empty", "digits"],
+)
+def test_a_map_key_the_engine_misplaces_is_reported_where_it_is(
+    allow_legacy_winners: bool, key: str, value: object, line: str
+) -> None:
+    """jsonschema-rs leaves "" out of its error paths and makes "0" an index; the collector does not
+    use them. (A pointer cannot tell the key "0" from an index: `.field` reads it as one.)"""
     from _validation_samples import legacy_raffle
 
     event = legacy_raffle() if allow_legacy_winners else valid_event("RaffleWinEvent")
-    event["currency_multipliers"]["multipliers"][""] = None
+    event["currency_multipliers"]["multipliers"][key] = value
     for payload in (event, orjson.dumps(event)):
-        assert [str(v) for v in validate(payload, "RaffleWinEvent", allow_legacy_winners=allow_legacy_winners)] == [
-            'currency_multipliers.multipliers[""]: expected number, got null (null is not allowed here) [null]'
-        ]
+        found = validate(payload, "RaffleWinEvent", allow_legacy_winners=allow_legacy_winners)
+        assert [str(v) for v in found] == [line]
+        assert [v.path for v in found] == [f"/currency_multipliers/multipliers/{key}"]
 
 
 def test_the_collector_is_generated_for_every_event_type_and_mode() -> None:
@@ -254,16 +271,17 @@ def test_the_collector_is_generated_for_every_event_type_and_mode() -> None:
 
 @pytest.mark.parametrize("event_type", EVENT_TYPES)
 @pytest.mark.parametrize("strict", [False, True])
-def test_the_generated_code_reads_every_field_of_the_model_in_its_order(event_type: str, strict: bool) -> None:
-    """Derived from the model: each listed field is read by name, once, in the model's order."""
+def test_the_generated_code_reads_every_field_of_the_model_once(event_type: str, strict: bool) -> None:
+    """Derived from the model: each listed field is read by name, once (an object's leaves first)."""
     source = generated_source(event_type, strict, trusted=True)
     walk = source.split("\ndef ")[0]  # the inline walk; the rest checks values built in Python
-    read = re.findall(r"= \w+\['([^']*)'\]", walk)
+    read = re.findall(r"= \w+\['([^']*)'\]", walk)  # field by field: x0 = v['id']
     open_maps = {parts for parts, node in iter_fields(spec(event_type)) if node.extra_values is not None}
     listed = [
         parts[-1] for parts, _ in iter_fields(spec(event_type)) if parts[-1] != "*" and parts[:-1] not in open_maps
     ]
-    assert read == listed
+    assert sorted(read) == sorted(listed)
+    assert len(read) == len(listed)
 
 
 def test_a_form_the_generator_does_not_cover_is_left_to_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
