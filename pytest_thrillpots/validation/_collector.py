@@ -511,9 +511,11 @@ class _Generator:
         x = f"x{depth}"
         fields = list(enumerate(node.fields.items()))
         leaves = [(rank, field, child) for rank, (field, child) in fields if _is_plain_leaf(child)]
-        if not prefix and len(leaves) > 1:
-            # The leaves first, in one expression: a valid object passes it without a store or a
-            # branch per field; only an object that fails it is read field by field.
+        if not prefix and not self.trusted and len(leaves) > 1:
+            # Values built in Python are mostly valid: the leaves first, in one expression, which a
+            # valid object passes without a store or a branch per field; only an object that
+            # fails it is read field by field. (Parsed text reaches the collector only when it is
+            # not valid: there the expression would be work done twice in the broken object.)
             tests = " and ".join(self.leaf_test(child, f"{v}[{field!r}]") for _, field, child in leaves)
             ok = f"ok{depth}"
             self.emit(indent, "try:")

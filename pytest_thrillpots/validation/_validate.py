@@ -28,7 +28,7 @@ from pytest_thrillpots.spec import check_event_type
 from pytest_thrillpots.spec._paths import to_human
 from pytest_thrillpots.validation._collector import Collector, collector
 from pytest_thrillpots.validation._engine import engine, explain
-from pytest_thrillpots.validation._fastpath import UNKNOWN_FIELD, fast_decoder
+from pytest_thrillpots.validation._fastpath import fast_decoder
 from pytest_thrillpots.validation._json import NotJson, plain_json
 from pytest_thrillpots.validation._violation import (
     Violation,
@@ -41,7 +41,7 @@ _TEXT = (bytes, bytearray, memoryview, str)
 class _Route:
     """How ``validate()`` checks one event type in one mode: everything built once."""
 
-    __slots__ = ("decode", "keys_present", "legacy_parsed", "legacy_python", "parsed", "python", "wider", "wider_when")
+    __slots__ = ("decode", "keys_present", "legacy_parsed", "legacy_python", "parsed", "python")
 
     def __init__(self, event_type: str, strict: bool) -> None:
         parsed, python = collector(event_type, strict, True), collector(event_type, strict, False)
@@ -52,8 +52,6 @@ class _Route:
         self.decode: Callable[[Any], Any] | None = None if fast is None else fast.decode
         """The typed decoder (None: the text goes to the collector or the engine)."""
         self.keys_present: Callable[[Any], bool] | None = None if fast is None else fast.keys_present
-        self.wider: Callable[[Any], bool] | None = None if fast is None else fast.wider
-        self.wider_when: tuple[str, ...] = () if fast is None else fast.wider_when
         self.parsed: Collector | None = parsed
         """For what a JSON parser returns; None: the engine answers for this type."""
         self.python: Collector | None = python
@@ -97,14 +95,8 @@ def validate(
         if decode is not None and not (semantic or allow_legacy_winners):
             try:
                 decoded = decode(payload)
-            except (msgspec.MsgspecError, RecursionError) as exc:
-                # Not valid, or not sure: the collector says what is wrong. Unless an open map
-                # holds further keys, which only the second decoder reads.
-                wider = route.wider
-                if wider is not None:
-                    message = str(exc)
-                    if message.startswith(UNKNOWN_FIELD) and message.endswith(route.wider_when) and wider(payload):
-                        return []
+            except (msgspec.MsgspecError, RecursionError):
+                pass  # not valid, or not sure (a map with further keys): the collector decides
             else:
                 keys_present = route.keys_present
                 if keys_present is None or keys_present(decoded):
