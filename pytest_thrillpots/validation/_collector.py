@@ -294,6 +294,11 @@ def _checked_key(obj: Any, key: object, where: tuple[PathPart, ...]) -> str:
     return name
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+"""Exact types whose every value has a JSON form (a float may be NaN; a container holds more)."""
+_STR = frozenset({str})
+
+
 def check_content(
     out: list[Violation], parts: tuple[PathPart, ...], value: object, *, judge_numbers: bool = True
 ) -> None:
@@ -302,6 +307,11 @@ def check_content(
     A loop, not recursion: content the spec does not describe (``metadata``) may nest deeper than
     Python recurses, and a container that holds itself is found, not followed forever.
     """
+    if type(value) is dict:  # the common case, a flat object of plain scalars: tested in C
+        if _PLAIN.issuperset(map(type, value.values())) and _STR.issuperset(map(type, value)):
+            return
+    elif type(value) is list and _PLAIN.issuperset(map(type, value)):
+        return
     kind = json_type(value)
     if kind is None:
         raise NotJson(parts, kind_name(value))
