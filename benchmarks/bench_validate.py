@@ -22,7 +22,10 @@ order reversed every other round, timed in this process's CPU time; a row's rati
 its per-round ratios, so drift and other load on a shared machine hit both sides alike. Only ratios
 are printed.
 
-    python benchmarks/bench_validate.py [--events 20000] [--rounds 9]
+    python benchmarks/bench_validate.py [--events 20000] [--rounds 9] [--profile]
+
+``--profile`` shows instead where validate()'s time goes on the one-defect lines: the failed typed
+decode, the parse, the collector's walk, and the rest (dispatch, recording each violation).
 """
 
 from __future__ import annotations
@@ -126,6 +129,47 @@ def typed_decode(lines: list[Line]) -> int:
     return count
 
 
+def profile(name: str, lines: list[Line], strict: bool, rounds: int) -> None:
+    """Where validate()'s time goes on one-defect lines, as shares, and the floors of this design."""
+    import msgspec
+
+    from pytest_thrillpots.validation._collector import collector
+    from pytest_thrillpots.validation._validate import _parse
+
+    decoders = {name: fast_decoder(name, strict) for name in EVENT_TYPES}
+    collectors = {name: collector(name, strict, True) for name in EVENT_TYPES}
+    parsed = [(_parse(line), name) for line, name in lines]
+
+    def decode(batch: list[Line]) -> int:
+        for line, name in batch:
+            try:  # noqa: SIM105 - contextlib.suppress would add its own cost to what is measured
+                decoders[name].decode(line)  # type: ignore[union-attr]
+            except msgspec.ValidationError:
+                pass
+        return 0
+
+    def parse(batch: list[Line]) -> int:
+        return sum(_parse(line) is not None for line, _ in batch)
+
+    def walk(_: list[Line]) -> int:
+        return sum(len(collectors[name](value)) for value, name in parsed)  # type: ignore[misc]
+
+    steps = {"typed decode (fails)": decode, "parse": parse, "collector walk": walk}
+    times: dict[str, list[float]] = {step: [] for step in [*steps, "validate", "jsonschema-rs"]}
+    peer = jsonschema_rs(strict)
+    for _ in range(rounds):
+        for step, run in [*steps.items(), ("validate", ours(strict)), ("jsonschema-rs", peer)]:
+            times[step].append(cpu_time(run, lines))
+    median = {step: statistics.median(values) for step, values in times.items()}
+    total = median["validate"]
+    rest = total - sum(median[step] for step in steps)
+    shares = ", ".join(f"{step} {median[step] / total:.0%}" for step in steps) + f", the rest {rest / total:.0%}"
+    floor = median["jsonschema-rs"] / (median["typed decode (fails)"] + median["parse"])
+    print(
+        f"{name}: {shares}; with a free walk: {floor:.2f}x; parse alone: {median['jsonschema-rs'] / median['parse']:.2f}x"
+    )
+
+
 def cpu_time(run: Callable[[list[Line]], int], lines: list[Line]) -> float:
     start = time.process_time()
     run(lines)
@@ -141,7 +185,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=9, help="interleaved rounds; medians are reported (default 9)")
     parser.add_argument("--reference-events", type=int, default=600, help="lines for pure-Python jsonschema")
     parser.add_argument("--only", default="", help="run only the rows whose name contains this text")
+    parser.add_argument("--profile", action="store_true", help="where the time of one-defect lines goes, instead")
     args = parser.parse_args(argv)
+
+    if args.profile:
+        print("one-defect lines: the share of validate()'s time each step takes, and jsonschema-rs / the steps")
+        for scenario, types in {"WinEvent": ("WinEvent",), "mix": EVENT_TYPES}.items():
+            for strict in (True, False):
+                lines = one_defect_lines(types, args.events, strict=strict)
+                profile(f"{scenario} {'strict' if strict else 'default'}", lines, strict, args.rounds)
+        return 0
 
     scenarios = {"WinEvent": ("WinEvent",), "mix": EVENT_TYPES}
     rows: list[Row] = []

@@ -32,18 +32,25 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_thrillpots.spec import Node, spec
-from pytest_thrillpots.spec._paths import PathPart, pointer_index_parts
+from pytest_thrillpots.spec._paths import PathPart, pointer_index_parts, to_pointer
 from pytest_thrillpots.validation._engine import explain, legacy_winner_engine
 from pytest_thrillpots.validation._json import NotJson, Walk, is_finite, json_key, json_type, kind_name, plain_json
 from pytest_thrillpots.validation._legacy import is_winner_item
 from pytest_thrillpots.validation._violation import (
+    Fields,
     Rule,
     Violation,
-    missing_violation,
-    not_finite_violation,
+    cached_pointer,
+    enum_fields,
+    enum_words,
+    legacy_fields,
+    missing_fields,
+    not_finite_fields,
+    not_object_fields,
+    null_fields,
     pending,
-    unknown_violation,
-    wrong_value,
+    type_fields,
+    unknown_fields,
 )
 
 Collector = Callable[[object], list[Violation]]
@@ -81,13 +88,16 @@ class Place:
 
     __slots__ = (
         "contents",
+        "enum_words",
         "event_type",
+        "expected",
         "keys",
         "legacy",
         "legacy_form",
         "listed",
         "node",
         "pattern",
+        "pieces",
         "rank",
         "verdicts",
     )
@@ -108,6 +118,23 @@ class Place:
         self.legacy_form: Callable[[list[Violation], Place, tuple[Any, ...], Any], None] | None = None
         """With legacy winners allowed: the check of a winner in the tuple form (by the engine)."""
         self.verdicts: dict[type, tuple[Rule, Any] | None] = {}
+        self.expected = node.describe()
+        """What the spec asks for here, in its terms (the listed and further keys of a map alike)."""
+        self.enum_words = enum_words(node.enum) if node.enum is not None else ""
+        self.pieces = _pieces(pattern)
+        """The pointer's fixed text around each dynamic step (one piece more than steps)."""
+
+    def pointer(self, dyn: tuple[Any, ...]) -> str:
+        """The JSON Pointer of the place with its dynamic steps filled in: ``/pots/1/id``."""
+        pieces = self.pieces
+        if len(pieces) == 1:
+            return pieces[0]
+        if len(pieces) == 2:  # one dynamic step, the common case
+            return pieces[0] + _step_text(dyn[0]) + pieces[1]
+        text = pieces[0]
+        for step, piece in zip(dyn, pieces[1:], strict=True):
+            text += _step_text(step) + piece
+        return text
 
     def concrete(self, dyn: tuple[Any, ...]) -> tuple[PathPart, ...]:
         """The pattern with its dynamic steps filled in: ``("pots", 1, "id")``."""
@@ -119,6 +146,25 @@ class Place:
         )
 
 
+def _pieces(pattern: tuple[Any, ...]) -> list[str]:
+    pieces: list[str] = []
+    run: list[Any] = []
+    for part in pattern:
+        if isinstance(part, _Slot):
+            pieces.append(to_pointer(run) + "/")
+            run = []
+        else:
+            run.append(part)
+    return [*pieces, to_pointer(run)]
+
+
+def _step_text(step: Any) -> str:
+    """A dynamic step as a pointer writes it: an index, or a map key escaped (RFC 6901)."""
+    if type(step) is int:
+        return str(step)
+    return _key_text(step).replace("~", "~0").replace("/", "~1")
+
+
 def _key_text(key: Any) -> str:
     return key if type(key) is str else json_key(key) or str(key)
 
@@ -126,20 +172,47 @@ def _key_text(key: Any) -> str:
 # The builders a recorded violation calls when first read; each uses the one wording of its rule.
 
 
-def _build_wrong(place: Place, dyn: tuple[Any, ...], value: object) -> Violation:
-    return wrong_value(place.event_type, place.concrete(dyn), place.node, value)
+def _build_missing(place: Place, dyn: tuple[Any, ...], value: object = None) -> Fields:
+    return missing_fields(place.pointer(dyn), place.expected)
 
 
-def _build_missing(place: Place, dyn: tuple[Any, ...], value: object = None) -> Violation:
-    return missing_violation(place.event_type, place.concrete(dyn))
+def _build_null(place: Place, dyn: tuple[Any, ...], value: object) -> Fields:
+    return null_fields(place.pointer(dyn), place.expected)
 
 
-def _build_unknown(place: Place, dyn: tuple[Any, ...], name: str, value: object) -> Violation:
-    return unknown_violation(place.event_type, list(place.concrete(dyn)), name, value)
+def _build_type(place: Place, dyn: tuple[Any, ...], value: object) -> Fields:
+    return type_fields(place.pointer(dyn), place.expected, value)
 
 
-def _build_not_finite(parts: tuple[PathPart, ...], value: float) -> Violation:
-    return not_finite_violation(parts, value)
+def _build_enum(place: Place, dyn: tuple[Any, ...], value: object) -> Fields:
+    return enum_fields(place.pointer(dyn), place.enum_words, value)
+
+
+def _build_legacy(place: Place, dyn: tuple[Any, ...], value: object) -> Fields:
+    return legacy_fields(place.pointer(dyn), value)
+
+
+def _build_not_object(place: Place, dyn: tuple[Any, ...], value: object) -> Fields:
+    return not_object_fields(place.event_type, value)
+
+
+def _build_unknown(place: Place, dyn: tuple[Any, ...], name: str, value: object) -> Fields:
+    return unknown_fields(cached_pointer((*place.concrete(dyn), name)), place.node.structure, value)
+
+
+_BUILDERS: dict[str, Callable[..., Fields]] = {
+    "missing": _build_missing,
+    "null": _build_null,
+    "type": _build_type,
+    "enum": _build_enum,
+    "legacy_tuple": _build_legacy,
+    "not_object": _build_not_object,
+}
+"""The builder of each rule's fields at a place: the wording is ``_violation``'s."""
+
+
+def _build_not_finite(parts: tuple[PathPart, ...], value: float) -> Fields:
+    return not_finite_fields(cached_pointer(parts), value)
 
 
 # What the generated code calls when an exact-type test fails (or a key check is due).
@@ -190,7 +263,7 @@ def _wrong(out: list[Violation], place: Place, dyn: tuple[Any, ...], value: obje
         assert place.legacy_form is not None
         place.legacy_form(out, place, dyn, value)
         return
-    out.append(pending(verdict, _build_missing if verdict == "missing" else _build_wrong, place, dyn, value))  # type: ignore[arg-type]
+    out.append(pending(verdict, _BUILDERS[verdict], place, dyn, value))  # type: ignore[arg-type]
     if isinstance(value, (dict, list, tuple)):  # wrong as a whole, yet what it holds must have a JSON form
         check_content(out, place.concrete(dyn), value, judge_numbers=False)
 
@@ -213,7 +286,7 @@ def _verdicts(place: Place, trusted: bool) -> dict[type, tuple[Rule, Any] | None
         verdict = _verdict(place, sample)
         if verdict in (_CONTENTS, _LEGACY_FORM):
             continue
-        build = _build_missing if verdict == "missing" else _build_wrong
+        build = None if verdict is None else _BUILDERS[verdict]
         table[type(sample)] = None if verdict is None else (verdict, build)  # type: ignore[assignment]
     return table
 
