@@ -24,7 +24,7 @@ import msgspec
 import orjson
 
 from pytest_thrillpots.coverage import _recorder as _coverage
-from pytest_thrillpots.spec import check_event_type
+from pytest_thrillpots.spec import check_event_type, raw_schemas
 from pytest_thrillpots.spec._paths import to_human
 from pytest_thrillpots.validation._collector import Collector, collector
 from pytest_thrillpots.validation._engine import engine, explain
@@ -45,9 +45,10 @@ class _Route:
 
     def __init__(self, event_type: str, strict: bool) -> None:
         parsed, python = collector(event_type, strict, True), collector(event_type, strict, False)
-        self.legacy_parsed = collector(event_type, strict, True, legacy=True)
+        legacy = "LegacyWinnerTuple" in raw_schemas()[event_type].get("$defs", {})
+        self.legacy_parsed = collector(event_type, strict, True, legacy=True) if legacy else parsed
         """With legacy winners allowed (each in the tuple form is checked by the engine)."""
-        self.legacy_python = collector(event_type, strict, False, legacy=True)
+        self.legacy_python = collector(event_type, strict, False, legacy=True) if legacy else python
         fast = fast_decoder(event_type, strict) if parsed is not None else None
         self.decode: Callable[[Any], Any] | None = None if fast is None else fast.decode
         """The typed decoder (None: the text goes to the collector or the engine)."""
