@@ -50,6 +50,10 @@ def raw_schemas() -> Mapping[str, Mapping[str, Any]]:
 
 def check_event_type(event_type: str) -> str:
     if event_type not in EVENT_TYPES:
+        if not isinstance(event_type, str):
+            raise UnknownEventTypeError(
+                f"unknown event type {event_type!r}: an event type is a str, one of {', '.join(EVENT_TYPES)}."
+            )
         raise UnknownEventTypeError(
             f"unknown event type {event_type!r}: use one of {', '.join(EVENT_TYPES)}."
             + did_you_mean(event_type, EVENT_TYPES)

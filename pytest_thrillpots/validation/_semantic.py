@@ -9,13 +9,13 @@ type: a wrong type is the schema's violation, reported once, by the schema rules
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final, Literal, TypeGuard, get_args
 
 from pytest_thrillpots.spec import Node, spec
 from pytest_thrillpots.spec._paths import PathPart, to_pointer
+from pytest_thrillpots.validation._json import is_finite, json_type, number_text
 from pytest_thrillpots.validation._violation import Violation
 
 SemanticRule = Literal[
@@ -50,7 +50,15 @@ Finding = tuple[tuple[PathPart, ...], SemanticRule, str, str, str]
 
 
 def _number(value: object) -> TypeGuard[float]:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A number the conventions can judge: a JSON number (``_json``), NaN and infinities aside.
+
+    Whole numbers stay ints throughout (``10**400`` is compared exactly, never made a float).
+    """
+    return json_type(value) == "number" and is_finite(value)  # type: ignore[arg-type]
+
+
+def _whole(value: float) -> bool:
+    return isinstance(value, int) or value.is_integer()
 
 
 def _is_id(name: str) -> bool:
@@ -58,7 +66,10 @@ def _is_id(name: str) -> bool:
 
 
 def semantic_violations(payload: object, event_type: str) -> list[Violation]:
-    """Every convention ``payload`` breaks: field conventions first, then the event-wide ones."""
+    """Every convention ``payload`` breaks: field conventions first, then the event-wide ones.
+
+    ``payload`` is plain parsed JSON (``_json.plain_json`` makes it so for values built in Python).
+    """
     if not isinstance(payload, Mapping):
         return []
     found = [*_fields(spec(event_type), payload, ()), *_event_rules(event_type, spec(event_type), payload)]
@@ -96,24 +107,24 @@ def _leaf(name: str, node: Node, value: Any, path: tuple[PathPart, ...]) -> Iter
             path,
             "timestamp_ms",
             "whole epoch milliseconds (UTC) between 2000 and 2100",
-            f"number {value!r}",
-            f"expected whole epoch milliseconds (UTC) between 2000 and 2100, got {value!r}{hint}",
+            f"number {number_text(value)}",
+            f"expected whole epoch milliseconds (UTC) between 2000 and 2100, got {number_text(value)}{hint}",
         )
     elif name in MONEY_FIELDS and _number(value) and not _is_money(value):
         yield (
             path,
             "money",
             "an amount >= 0 with at most two decimals",
-            f"number {value!r}",
-            f"expected an amount >= 0 with at most two decimals, got {value!r}",
+            f"number {number_text(value)}",
+            f"expected an amount >= 0 with at most two decimals, got {number_text(value)}",
         )
-    elif name in COUNT_FIELDS and _number(value) and not (value >= 0 and float(value).is_integer()):
+    elif name in COUNT_FIELDS and _number(value) and not (value >= 0 and _whole(value)):
         yield (
             path,
             "count",
             "a whole number >= 0",
-            f"number {value!r}",
-            f"expected a whole number >= 0, got {value!r}",
+            f"number {number_text(value)}",
+            f"expected a whole number >= 0, got {number_text(value)}",
         )
     elif name in CURRENCY_FIELDS and isinstance(value, str) and not _CURRENCY_CODE.match(value):
         yield (
@@ -128,12 +139,16 @@ def _leaf(name: str, node: Node, value: Any, path: tuple[PathPart, ...]) -> Iter
 
 
 def _is_epoch_ms(value: float) -> bool:
-    return float(value).is_integer() and EARLIEST_MS <= value < LATEST_MS
+    return _whole(value) and EARLIEST_MS <= value < LATEST_MS
 
 
 def _is_money(value: float) -> bool:
+    if value < 0:
+        return False
+    if _whole(value):  # every float from 2**53 up is whole: value * 100 never overflows below
+        return True
     cents = value * 100
-    return value >= 0 and abs(cents - round(cents)) < 1e-6 * max(1.0, abs(cents))
+    return abs(cents - round(cents)) < 1e-6 * max(1.0, abs(cents))
 
 
 def _multipliers(value: Mapping[str, Any], parts: tuple[PathPart, ...]) -> Iterator[Finding]:
@@ -146,8 +161,8 @@ def _multipliers(value: Mapping[str, Any], parts: tuple[PathPart, ...]) -> Itera
                 (*parts, "multipliers", code),
                 "multiplier",
                 "a multiplier > 0",
-                f"number {multiplier!r}",
-                f"expected a multiplier > 0 for {code}, got {multiplier!r}",
+                f"number {number_text(multiplier)}",
+                f"expected a multiplier > 0 for {code}, got {number_text(multiplier)}",
             )
         elif not _CURRENCY_CODE.match(code):
             yield (
@@ -173,8 +188,8 @@ def _multipliers(value: Mapping[str, Any], parts: tuple[PathPart, ...]) -> Itera
                 (*parts, "multipliers", base),
                 "base_multiplier",
                 "1.0",
-                f"number {multiplier!r}",
-                f"the base currency {base} must have the multiplier 1.0, got {multiplier!r}",
+                f"number {number_text(multiplier)}",
+                f"the base currency {base} must have the multiplier 1.0, got {number_text(multiplier)}",
             )
 
 
@@ -236,16 +251,16 @@ def _time_order(event: Mapping[str, Any]) -> Iterator[Finding]:
             ("timestamp_start",),
             "time_order",
             "timestamp_start <= last_updated",
-            f"number {start!r}",
-            f"timestamp_start {start!r} is after last_updated {updated!r}",
+            f"number {number_text(start)}",
+            f"timestamp_start {number_text(start)} is after last_updated {number_text(updated)}",
         )
     if _number(start) and _number(end) and start >= end:
         yield (
             ("timestamp_end",),
             "time_order",
             "timestamp_end after timestamp_start",
-            f"number {end!r}",
-            f"timestamp_end {end!r} is not after timestamp_start {start!r}",
+            f"number {number_text(end)}",
+            f"timestamp_end {number_text(end)} is not after timestamp_start {number_text(start)}",
         )
 
 

@@ -1,70 +1,72 @@
 """`validate`: every violation of the spec in a payload, with stable rule codes.
 
-The compiled engine (jsonschema-rs) answers "valid?" first; only an invalid payload pays for
-collecting details, which are mapped from the engine's error kinds onto our rule codes and
-worded in the spec's terms. JSON text goes through a faster door first (``_fastpath``): a
-typed decoder that accepts a valid event without building Python objects, and whose first
-complaint lets a single violation be confirmed without the engine's costly error list.
+Three parts, each derived from the spec model:
+
+- JSON text first meets a typed msgspec decoder (``_fastpath``), which accepts a valid event
+  without building Python objects: the common case costs less than parsing alone;
+- anything else goes to the violation collector generated from the model (``_collector``): a
+  parse, then one walk that finds every violation;
+- the schema engine (jsonschema-rs, ``_engine``) checks what the model does not describe: a
+  RaffleWinEvent winner in the legacy tuple form (``allow_legacy_winners=True``), one winner at a
+  time inside the collector's walk; and a whole event type if its schema ever took a form the
+  generator does not cover (none does today; a test keeps that route working).
+
+A parsed payload (a dict built in Python) goes to the collector's other variant, which also
+checks that every value has a JSON form (``_json``) and copes with cycles and any depth.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import jsonschema_rs
+import msgspec
 import orjson
-from msgspec import UNSET
 
 from pytest_thrillpots.coverage import _recorder as _coverage
-from pytest_thrillpots.spec import (
-    SCHEMA_BASE_URI,
-    SCHEMA_SUFFIX,
-    Node,
-    check_event_type,
-    raw_schemas,
-)
-from pytest_thrillpots.spec._paths import ABSENT, PathPart, value_at
-from pytest_thrillpots.validation._fastpath import MAP_KEY, PlaceValues, Relaxation, fast_check, locate, relaxed_reader
-from pytest_thrillpots.validation._legacy import allow_legacy
+from pytest_thrillpots.spec import check_event_type, raw_schemas
+from pytest_thrillpots.spec._paths import to_human
+from pytest_thrillpots.validation._collector import Collector, collector
+from pytest_thrillpots.validation._engine import engine, explain
+from pytest_thrillpots.validation._fastpath import fast_decoder
+from pytest_thrillpots.validation._json import NotJson, plain_json
 from pytest_thrillpots.validation._violation import (
     Violation,
-    cached_lookup,
-    enum_violation,
     json_violation,
-    legacy_tuple_violation,
-    missing_violation,
-    type_violation,
-    unknown_violation,
-    wrong_value,
 )
 
-
-def _strict(schema: Any) -> Any:
-    """The same schema with unknown fields forbidden on every object it lists fully."""
-    if isinstance(schema, dict):
-        out = {k: _strict(v) for k, v in schema.items()}
-        if "properties" in schema and "additionalProperties" not in schema:
-            out["additionalProperties"] = False
-        return out
-    if isinstance(schema, list):
-        return [_strict(v) for v in schema]
-    return schema
+_TEXT = (bytes, bytearray, memoryview, str)
 
 
-@functools.cache
-def _validator(event_type: str, strict: bool, allow_legacy_winners: bool) -> Any:
+class _Route:
+    """How ``validate()`` checks one event type in one mode: everything built once."""
+
+    __slots__ = ("decode", "keys_present", "legacy_parsed", "legacy_python", "parsed", "python")
+
+    def __init__(self, event_type: str, strict: bool) -> None:
+        parsed, python = collector(event_type, strict, True), collector(event_type, strict, False)
+        legacy = "LegacyWinnerTuple" in raw_schemas()[event_type].get("$defs", {})
+        self.legacy_parsed = collector(event_type, strict, True, legacy=True) if legacy else parsed
+        """With legacy winners allowed (each in the tuple form is checked by the engine)."""
+        self.legacy_python = collector(event_type, strict, False, legacy=True) if legacy else python
+        fast = fast_decoder(event_type, strict) if parsed is not None else None
+        self.decode: Callable[[Any], Any] | None = None if fast is None else fast.decode
+        """The typed decoder (None: the text goes to the collector or the engine)."""
+        self.keys_present: Callable[[Any], bool] | None = None if fast is None else fast.keys_present
+        self.parsed: Collector | None = parsed
+        """For what a JSON parser returns; None: the engine answers for this type."""
+        self.python: Collector | None = python
+        """For values built in Python."""
+
+
+_ROUTES: dict[str, _Route] = {}
+_STRICT_ROUTES: dict[str, _Route] = {}
+
+
+def _new_route(event_type: str, strict: bool) -> _Route:
     check_event_type(event_type)
-    resources: dict[str, Any] = dict(raw_schemas())
-    if allow_legacy_winners:
-        resources["RaffleWinEvent"] = allow_legacy(dict(resources["RaffleWinEvent"]))
-    if strict:
-        resources = {name: _strict(schema) for name, schema in resources.items()}
-    registry = jsonschema_rs.Registry(
-        [(f"{SCHEMA_BASE_URI}{name}{SCHEMA_SUFFIX}", schema) for name, schema in resources.items()]
-    )
-    return jsonschema_rs.Draft202012Validator(resources[event_type], registry=registry)
+    route = (_STRICT_ROUTES if strict else _ROUTES)[event_type] = _Route(event_type, bool(strict))
+    return route
 
 
 def validate(
@@ -81,45 +83,112 @@ def validate(
     reports fields the spec does not list; ``allow_legacy_winners`` accepts RaffleWinEvent
     winners in the legacy tuple form; ``semantic`` also checks the conventions (epoch
     milliseconds, money with two decimals...) with rule codes of their own (``SEMANTIC_RULES``).
+    A parsed payload holding a value JSON has no form for raises ``TypeError``.
     """
-    validator = _validator(event_type, strict, allow_legacy_winners)
+    try:
+        route = (_STRICT_ROUTES if strict else _ROUTES)[event_type]
+    except (KeyError, TypeError):  # the first time, or not an event type at all (then it raises)
+        route = _new_route(event_type, strict)
     if _coverage.RECORDER is not None:
         _coverage.RECORDER.count_validated(event_type)
-    problem: str | None = None
-    text: bytes | bytearray | memoryview | str | None = None
-    if isinstance(payload, (bytes, bytearray, memoryview, str)):
-        fast = None if allow_legacy_winners or semantic else fast_check(event_type, strict)
-        if fast is not None:
-            problem = fast(payload)
-            if problem is None:
-                return []
-            only = _violations_at_problem(payload, problem, event_type, strict)
-            if only is not None:
-                return only
-        text = payload
+    if type(payload) is bytes or isinstance(payload, _TEXT):
+        decode = route.decode
+        if decode is not None and not (semantic or allow_legacy_winners):
+            try:
+                decoded = decode(payload)
+            except (msgspec.MsgspecError, RecursionError):
+                pass  # not valid, or not sure (a map with further keys): the collector decides
+            else:
+                keys_present = route.keys_present
+                if keys_present is None or keys_present(decoded):
+                    return []
         try:
-            payload = orjson.loads(text)
-        except orjson.JSONDecodeError as exc:
-            return [json_violation(exc)]
+            parsed = _parse(payload)
+        except (msgspec.MsgspecError, RecursionError):
+            parsed = _reparsed(payload)
+            if isinstance(parsed, Violation):
+                return [parsed]
+        collect = route.legacy_parsed if allow_legacy_winners else route.parsed
+        if collect is None:
+            return _checked(_by_engine, parsed, event_type, strict, allow_legacy_winners, semantic)
+        if allow_legacy_winners:  # the engine's error mapping may meet values the parser left
+            return _checked(collect, parsed, event_type, strict, allow_legacy_winners, semantic)
+        found = collect(parsed)
+        if semantic:
+            found.extend(_conventions(parsed, event_type))
+        return found
+    collect = route.legacy_python if allow_legacy_winners else route.python
+    return _checked(collect or _by_engine, payload, event_type, strict, allow_legacy_winners, semantic)
+
+
+Text = bytes | bytearray | memoryview | str
+
+
+def _checked(
+    check: Callable[..., list[Violation]],
+    payload: object,
+    event_type: str,
+    strict: bool,
+    allow_legacy_winners: bool,
+    semantic: bool,
+) -> list[Violation]:
+    """``check``'s violations of a payload that may hold values with no JSON form (a TypeError)."""
     try:
-        # Once the fast path said no, go straight to the details: an empty list then means it was unsure.
-        return _judge(validator, payload, event_type, allow_legacy_winners, semantic, known_invalid=problem is not None)
+        found = (
+            check(payload) if check is not _by_engine else _by_engine(payload, event_type, strict, allow_legacy_winners)
+        )
+        if semantic:  # the conventions judge the JSON the payload stands for: plain values
+            found.extend(_conventions(plain_json(payload), event_type))
+    except NotJson as exc:
+        where = f" at {to_human(exc.parts)}" if exc.parts else ""
+        raise TypeError(
+            "validate() takes parsed JSON (dict, list, str, int, float, bool, None) or JSON text; "
+            f"the payload holds a value JSON cannot represent: {exc.what}{where}"
+        ) from None
+    return found
+
+
+def _conventions(payload: object, event_type: str) -> list[Violation]:
+    from pytest_thrillpots.validation._semantic import semantic_violations
+
+    return semantic_violations(payload, event_type)
+
+
+_parse = msgspec.json.Decoder().decode
+"""The parser for text to explain: whole numbers of any size stay ints (orjson makes floats of
+them), duplicate keys keep the last value, like orjson; and it is a little faster."""
+
+
+def _reparsed(text: Text) -> object:
+    """Text msgspec did not parse: orjson's reading (it nests a little deeper), or the ``json`` violation."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        return json_violation(exc)
+
+
+def _by_engine(payload: object, event_type: str, strict: bool, allow_legacy_winners: bool) -> list[Violation]:
+    """The schema engine's verdict and its errors in our words, for what the collector does not cover."""
+    validator = engine(event_type, strict, allow_legacy_winners)
+    payload = plain_json(payload)  # the engine's idea of Python types is not json's: give it JSON's
+    try:
+        if validator.is_valid(payload):
+            return []
+        return _explain(validator, payload, event_type, allow_legacy_winners)
     except ValueError as exc:
-        if _ENGINE_DEPTH_ERROR not in str(exc):
-            # The engine refuses Python values JSON has no form for (a set, a tuple key...).
-            raise TypeError(
-                f"validate() takes parsed JSON (dict, list, str, int, float, bool, None) or JSON text; "
-                f"the payload holds a value JSON cannot represent ({exc})"
-            ) from None
+        if _ENGINE_DEPTH_ERROR not in str(exc):  # pragma: no cover - plain_json left only JSON values
+            raise
     # Nested deeper than the engine takes (about 255 levels), in metadata say. No value the spec
     # describes nests that deep, so the payload cut at MAX_CHECKED_DEPTH gets the same verdict.
     shallow = _within_depth(payload, MAX_CHECKED_DEPTH)
-    return _judge(validator, shallow, event_type, allow_legacy_winners, semantic, known_invalid=False)
+    if validator.is_valid(shallow):
+        return []
+    return _explain(validator, shallow, event_type, allow_legacy_winners)
 
 
 _ENGINE_DEPTH_ERROR = "Recursion limit"
 MAX_CHECKED_DEPTH = 64
-"""How deep validate() looks: far below the engine's limit, far above any structure of the spec."""
+"""How deep the engine looks: far below its limit, far above any structure of the spec."""
 
 
 def _within_depth(value: object, depth: int) -> object:
@@ -131,118 +200,7 @@ def _within_depth(value: object, depth: int) -> object:
     return value
 
 
-def _judge(
-    validator: Any,
-    payload: object,
-    event_type: str,
-    allow_legacy_winners: bool,
-    semantic: bool,
-    *,
-    known_invalid: bool,
-) -> list[Violation]:
-    if not known_invalid and validator.is_valid(payload):
-        return _conventions(payload, event_type) if semantic else []
-    found = _explain(validator, payload, event_type, allow_legacy_winners)
-    return [*found, *_conventions(payload, event_type)] if semantic else found
-
-
-def _violations_at_problem(
-    text: bytes | bytearray | memoryview | str, problem: str, event_type: str, strict: bool
-) -> list[Violation] | None:
-    """The violations at the fast path's first problem when the event has no others; else None.
-
-    Most invalid events break one rule, and the engine's error list is the costly part of
-    explaining them. So the text is read once more by a decoder built from the same spec model,
-    relaxed at the place msgspec named (that field may be missing, or that value anything): if it
-    accepts the rest, the only violations are what it finds there, judged by the spec's leaf
-    rules. Anything else (a problem elsewhere too, a place msgspec cannot name, an unknown field,
-    a wrong structure rather than a wrong leaf) gets the engine's full explanation.
-    """
-    plan = _relaxed_plan(problem, event_type, strict)
-    if plan is None:
-        return None
-    read, node, missing = plan
-    found = read(text)
-    if found is None:
-        return None
-    if missing:
-        violations = [
-            missing_violation(event_type, (*parts, missing))
-            for parts, owner in found
-            if getattr(owner, missing) is UNSET
-        ]
-    else:
-        violations = [wrong_value(event_type, parts, node, value) for parts, value in found if not node.fits(value)]
-    return violations or None
-
-
-@functools.lru_cache(maxsize=4096)  # a producer's broken events tend to break alike
-def _relaxed_plan(
-    problem: str, event_type: str, strict: bool
-) -> tuple[Callable[[Any], PlaceValues | None], Node, str] | None:
-    """How to read past ``problem``: the relaxed reader, the spec's node there, and the field that may be missing."""
-    located = locate(problem)
-    if located is None or located.kind == "unknown_field" or (located.kind == "value" and not located.parts):
-        return None
-    pattern = tuple("*" if isinstance(part, int) or part == MAP_KEY else part for part in located.parts)
-    node = cached_lookup(event_type, (*pattern, located.name) if located.kind == "missing" else pattern)
-    if node is None or (located.kind == "value" and not node.is_leaf):
-        return None
-    read = relaxed_reader(event_type, strict, Relaxation(pattern, located.name))
-    return (read, node, located.name) if read is not None else None
-
-
-def _conventions(payload: object, event_type: str) -> list[Violation]:
-    from pytest_thrillpots.validation._semantic import semantic_violations
-
-    return semantic_violations(payload, event_type)
-
-
-_VALUE_RULES = frozenset({"type", "null", "enum"})
-
-
-def _explain(validator: Any, payload: object, event_type: str, allow_legacy_winners: bool) -> list[Violation]:
-    found: list[Violation] = []
-    seen: set[tuple[str, str]] = set()
-    for error in validator.iter_errors(payload):
-        for violation in _map_error(error, payload, event_type, allow_legacy_winners):
-            # One wrong value is one violation: an enum field holding a number fails both `type` and
-            # `enum` in the schema, and the first (the type) says it best.
-            key = (violation.path, "value" if violation.rule in _VALUE_RULES else violation.rule)
-            if key not in seen:
-                seen.add(key)
-                found.append(violation)
-    return found
-
-
-_REQUIRED = jsonschema_rs.ValidationErrorKind.Required
-
-
-def _map_error(error: Any, payload: object, event_type: str, allow_legacy_winners: bool) -> Iterable[Violation]:
-    parts: list[PathPart] = list(error.instance_path)
-    kind = error.kind
-    if isinstance(kind, _REQUIRED):
-        # Not error.instance: the engine would convert the whole enclosing object back to Python.
-        yield missing_violation(event_type, (*parts, kind.property))
-        return
-    # The value from the payload itself, not the engine's copy: cheaper, and the engine shows NaN as null.
-    found = value_at(payload, parts)
-    instance = None if found is ABSENT else found
-    if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
-        for name in kind.unexpected:
-            yield unknown_violation(
-                event_type, parts, name, instance.get(name) if isinstance(instance, Mapping) else None
-            )
-    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Enum):
-        yield enum_violation(parts, kind.options, instance)
-    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.Type):
-        yield type_violation(parts, instance, list(kind.types), event_type, allow_legacy_winners)
-    elif isinstance(kind, jsonschema_rs.ValidationErrorKind.FalseSchema):
-        # Only the legacy tuple forbids items: a third element and beyond.
-        yield legacy_tuple_violation(parts, instance, extra_item=True)
-    else:
-        # Only the legacy tuple's own length constraint gets here.
-        yield legacy_tuple_violation(parts, instance, extra_item=False)
-
+_validator = engine  # the names pact/_interactions uses
+_explain = explain
 
 __all__ = ["validate"]

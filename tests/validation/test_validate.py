@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import msgspec
 import orjson
 import pytest
 from _validation_samples import MULTIPLIERS, at, concrete, legacy_raffle, valid_event
@@ -958,4 +959,30 @@ def test_a_wrong_further_currency_is_found_on_the_text_path_too() -> None:
     assert [v.path for v in validate(orjson.dumps(event), "WinEvent")] == [
         "/currency_multipliers/multipliers/NOK",
         "/currency_multipliers/multipliers/AUD",
+    ]
+
+
+@pytest.mark.parametrize("strict", MODES)
+def test_a_map_with_further_keys_is_valid_text_though_the_fast_decoder_stops_at_it(strict: bool) -> None:
+    """The fast decoder reads the multipliers as their five keys; a sixth stops it, the collector decides."""
+    from pytest_thrillpots.validation._fastpath import fast_decoder
+
+    event = valid_event("WinEvent")
+    event["currency_multipliers"]["multipliers"].update({"USD": 1.08, "NOK": 11})
+    fast = fast_decoder("WinEvent", strict)
+    assert fast is not None
+    with pytest.raises(msgspec.ValidationError, match="unknown field `USD`"):
+        fast.decode(orjson.dumps(event))
+    assert validate(orjson.dumps(event), "WinEvent", strict=strict) == []
+    assert fast.decode(orjson.dumps(valid_event("WinEvent"))) is not None
+
+
+@pytest.mark.parametrize("strict", MODES)
+def test_a_map_with_further_keys_and_a_defect_is_explained(strict: bool) -> None:
+    event = valid_event("RaffleWinEvent")
+    event["currency_multipliers"]["multipliers"].update({"USD": 1.08, "NOK": "11"})
+    del event["currency_multipliers"]["multipliers"]["EUR"]
+    assert [(v.path, v.rule) for v in validate(orjson.dumps(event), "RaffleWinEvent", strict=strict)] == [
+        ("/currency_multipliers/multipliers/EUR", "missing"),
+        ("/currency_multipliers/multipliers/NOK", "type"),
     ]
