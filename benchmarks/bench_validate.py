@@ -133,7 +133,7 @@ def profile(name: str, lines: list[Line], strict: bool, rounds: int) -> None:
     """Where validate()'s time goes on one-defect lines, as shares, and the floors of this design."""
     import msgspec
 
-    from pytest_thrillpots.validation._collector import collector
+    from pytest_thrillpots.validation._codegen import collector
     from pytest_thrillpots.validation._validate import _parse
 
     decoders = {name: fast_decoder(name, strict) for name in EVENT_TYPES}

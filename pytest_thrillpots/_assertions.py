@@ -156,7 +156,12 @@ class SpecMatcher:
         self._matched: object = ABSENT
 
     def violations(self, other: object) -> list[Violation]:
-        return validate(other, self.event_type, strict=self.strict)
+        try:
+            return validate(other, self.event_type, strict=self.strict)
+        except TypeError as exc:
+            # A payload JSON cannot hold (a cycle, a set) is no event: a matcher answers, it does not raise.
+            detail = str(exc).rpartition("cannot represent: ")[2]
+            return [Violation("", "type", "a JSON value", "a value JSON cannot represent", f"not JSON: {detail}")]
 
     @staticmethod
     def _payload(other: object) -> object:

@@ -26,7 +26,8 @@ import orjson
 from pytest_thrillpots.coverage import _recorder as _coverage
 from pytest_thrillpots.spec import check_event_type, raw_schemas
 from pytest_thrillpots.spec._paths import to_human
-from pytest_thrillpots.validation._collector import Collector, collector
+from pytest_thrillpots.validation._codegen import collector
+from pytest_thrillpots.validation._collector import Collector
 from pytest_thrillpots.validation._engine import engine, explain
 from pytest_thrillpots.validation._fastpath import fast_decoder
 from pytest_thrillpots.validation._json import NotJson, plain_json

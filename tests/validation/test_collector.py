@@ -23,8 +23,8 @@ from pytest_thrillpots import EVENT_TYPES, validate
 from pytest_thrillpots.factories import factory_for
 from pytest_thrillpots.spec import iter_fields, raw_schemas, spec
 from pytest_thrillpots.spec._paths import to_pointer
-from pytest_thrillpots.validation import _collector
-from pytest_thrillpots.validation._collector import collector, generated_source
+from pytest_thrillpots.validation import _codegen
+from pytest_thrillpots.validation._codegen import collector, generated_source
 from pytest_thrillpots.validation._engine import strict_schema
 from pytest_thrillpots.validation._validate import _by_engine
 
@@ -290,8 +290,8 @@ def test_a_form_the_generator_does_not_cover_is_left_to_the_engine(monkeypatch: 
     from pytest_thrillpots.validation import _validate
 
     mixed = Node("object", fields={"rate": Node("object", fields={"EUR": Node("string")}, extra_values=Node("number"))})
-    monkeypatch.setattr(_collector, "spec", lambda name: mixed)
-    assert _collector.collector.__wrapped__("WinEvent", False, True) is None
+    monkeypatch.setattr(_codegen, "spec", lambda name: mixed)
+    assert _codegen.collector.__wrapped__("WinEvent", False, True) is None
 
     monkeypatch.setattr(_validate, "collector", lambda *args, **kwargs: None)
     monkeypatch.setattr(_validate, "_ROUTES", {})

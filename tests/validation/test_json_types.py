@@ -50,7 +50,7 @@ class Level(enum.IntEnum):
     HIGH = 1_700_000_000_000
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     JACKPOT = "Jackpot"
 
 
