@@ -19,10 +19,8 @@ examples:
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
-from pytest_thrillpots.cli._common import EXIT_FAILED, EXIT_OK, UsageError
+from pytest_thrillpots.cli._common import EXIT_FAILED, EXIT_OK, UsageError, write_report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,9 +40,5 @@ def run(args: argparse.Namespace) -> int:
         report = check_pacts(args.sources, provider=args.provider)
     except PactVerificationError as exc:  # PactFileError too
         raise UsageError(str(exc)) from None
-    if args.format == "json":
-        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
-    else:
-        sys.stdout.write(report.text())
-    sys.stdout.flush()
+    write_report(report, args.format)
     return EXIT_OK if report.satisfiable else EXIT_FAILED

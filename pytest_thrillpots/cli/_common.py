@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import json
 import os
 import re
 import sys
 import tempfile
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn, Protocol
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -148,6 +150,18 @@ class TextOutput:
             sys.stdout.flush()
         except OSError as exc:
             raise write_error(exc, self.name) from None
+
+
+class Report(Protocol):
+    def text(self) -> str: ...
+    def to_dict(self) -> Mapping[str, Any]: ...
+
+
+def write_report(report: Report, output_format: str) -> None:
+    """A command's report on standard output, as text or JSON: a write error names the output."""
+    out = TextOutput()
+    out.write(json.dumps(report.to_dict(), indent=2) + "\n" if output_format == "json" else report.text())
+    out.flush()
 
 
 class BinaryOutput:

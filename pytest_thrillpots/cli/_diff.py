@@ -27,10 +27,8 @@ examples:
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
-from pytest_thrillpots.cli._common import EXIT_FAILED, EXIT_OK, UsageError
+from pytest_thrillpots.cli._common import EXIT_FAILED, EXIT_OK, UsageError, write_report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -81,9 +79,5 @@ def run(args: argparse.Namespace) -> int:
         )
     except ContractSourceError as exc:
         raise UsageError(str(exc)) from None
-    if args.format == "json":
-        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
-    else:
-        sys.stdout.write(report.text())
-    sys.stdout.flush()
+    write_report(report, args.format)
     return EXIT_OK if report.compatible else EXIT_FAILED
