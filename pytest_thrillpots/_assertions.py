@@ -1,23 +1,9 @@
 """Assertion helpers: what users meet in a failing test.
 
-Two events compare as JSON means them (docs/assertions.md says the same for users):
-
-- ``10 == 10.0``, but ``true`` is not ``1`` and ``false`` is not ``0``, anywhere;
-- a value that is not JSON (``pytest.approx``, a dirty-equals matcher, a datetime) decides by its
-  own ``==``, the expected side's first;
-- a NaN equals a NaN (JSON has none, and two lines reading ``NaN`` must not be a difference);
-- a value is equal to itself, and two values that contain themselves (cycles) are equal when no
-  finite walk tells them apart; a cycle on one side only differs where the other side ends.
-
-The equal path is one C-speed check: ``==`` (structure, keys, values) and the msgpack bytes of
-both sides (which tell ``true`` from ``1`` and NaN from null). Both agree only on values that are
-equal as JSON; anything else (a matcher, a NaN, a tuple, nesting too deep) goes to the walk, which
-decides. The walk runs on an explicit stack (generators trampolined by ``_run``), so no depth and
-no cycle raises ``RecursionError``.
-
-With ``ignore_order``, array items cancel out by a digest equal exactly for items equal as JSON
-(inner arrays as multisets), matchers are matched by augmenting paths, and the items left over are
-paired by the leaves they share: linear in the items, but for the sorting of their digests.
+``assert_valid``, ``assert_events_equal`` / ``event_differences`` and the ``matches_spec``
+matcher. What counts as equal, and how differences are found without recursion and with
+``ignore_order`` in near-linear time, is the ``comparison`` package's (its ``_core`` says the
+rules); docs/assertions.md says the same for users.
 """
 
 from __future__ import annotations
