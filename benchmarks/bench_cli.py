@@ -35,7 +35,26 @@ from pathlib import Path
 import orjson
 
 REPO = Path(__file__).resolve().parents[1]
-TARGETS = {"jobs 1 / jobs 2 (wall)": 1.7}
+TARGETS = {"jobs 1 / jobs 2 (wall)": 1.7, "peer / this (cpu)": 1.5}
+
+PEER = """
+import json, pathlib, sys
+import jsonschema_rs, orjson
+schemas = {p.name: json.loads(p.read_text()) for p in pathlib.Path(sys.argv[1]).glob("*.schema.json")}
+registry = jsonschema_rs.Registry([(s["$id"], s) for s in schemas.values()])
+events = {s["title"]: s for s in schemas.values() if s["title"].endswith("Event")}
+validators = {n: jsonschema_rs.Draft202012Validator(s, registry=registry) for n, s in events.items()}
+keys = {n: set(s["properties"]) for n, s in events.items()}
+bad = 0
+for number, line in enumerate(open(sys.argv[2], "rb"), 1):
+    event = orjson.loads(line)
+    name = max(keys, key=lambda n: len(keys[n] & event.keys()))
+    for error in validators[name].iter_errors(event):
+        bad += 1
+        print(f"{number}: {error.message}")
+sys.exit(1 if bad else 0)
+"""
+"""The 12-line script a user could write (issue 10): orjson, the event's keys to pick a schema, jsonschema-rs."""
 
 
 def capture(path: Path, events: int, seed: int = 7) -> None:
@@ -68,12 +87,12 @@ def unpack(revision: str, into: Path) -> Path:
     return into
 
 
-def run(where: Path, *args: str) -> tuple[float, float, int]:
+def run(where: Path, *args: str, command: list[str] | None = None) -> tuple[float, float, int]:
     """CPU seconds and wall seconds of one `thrillpots validate` run from ``where``, and its exit status."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     completed = subprocess.run(
-        [sys.executable, "-m", "pytest_thrillpots", "validate", *args],
+        [*(command or [sys.executable, "-m", "pytest_thrillpots", "validate"]), *args],
         cwd=where,
         stdout=subprocess.DEVNULL,
         env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
@@ -125,14 +144,19 @@ def main() -> int:
                 *([("before", old, [], path)] if old else []),
                 ("jobs 1", REPO, ["--jobs", "1"], big),
                 ("jobs 2", REPO, ["--jobs", "2"], big),
+                ("peer", REPO, [str(REPO / "contracts" / "schemas")], path),
             ]:
-                cpu, wall, code = run(where, *extra, str(capture_path))
+                command = [sys.executable, "-c", PEER] if name == "peer" else None
+                cpu, wall, code = run(where, *extra, str(capture_path), command=command)
                 assert code == 1, f"{name}: exit status {code}, expected 1 (1% of the events are invalid)"
                 times.setdefault(f"{name} cpu", []).append(cpu)
                 times.setdefault(f"{name} wall", []).append(wall)
             machine.append(machine_parallelism())
     median = {name: statistics.median(values) for name, values in times.items()}
-    ratios = {"jobs 1 / jobs 2 (wall)": median["jobs 1 wall"] / median["jobs 2 wall"]}
+    ratios = {
+        "peer / this (cpu)": median["peer cpu"] / median["this cpu"],
+        "jobs 1 / jobs 2 (wall)": median["jobs 1 wall"] / median["jobs 2 wall"],
+    }
     if old:
         ratios["before / this (cpu)"] = median["before cpu"] / median["this cpu"]
     print(f"{args.events} mixed events (6 types, 1% invalid; x4 for --jobs), {args.rounds} interleaved rounds, medians")
