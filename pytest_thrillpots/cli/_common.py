@@ -65,6 +65,17 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     as written, since a command cut in two no longer runs.
     """
 
+    def add_argument(self, action: argparse.Action) -> None:
+        # Python 3.13's rule on every version: a subcommand's own indent counts in the width of
+        # the help column (3.11 and 3.12 leave it out, and put "check-pacts" on a line of its own).
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:
+            widths = [
+                len(self._format_action_invocation(sub)) + self._current_indent
+                for sub in self._iter_indented_subactions(action)
+            ]
+            self._action_max_length = max([self._action_max_length, *widths])
+
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         lines: list[str] = []
         for block in re.split(r"\n\s*\n", textwrap.dedent(text).strip("\n")):

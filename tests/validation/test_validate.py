@@ -502,6 +502,18 @@ def test_json_text_validates_like_the_parsed_value(event_type: str, as_text: Any
     assert validate(orjson.dumps(broken).decode(), event_type) == validate(broken, event_type) != []
 
 
+def test_text_nested_past_the_parsers_limit_is_one_violation_of_the_whole_text() -> None:
+    # How deep the parser reads depends on the interpreter (3.13's C stack lets msgspec read what
+    # 3.11 refuses, and orjson stops at 1024): either way one violation of the whole text, never valid.
+    found = validate(b"[" * 2000 + b"]" * 2000, "WinEvent")
+    too_deep = "not valid JSON: nested more than 1024 levels deep at line 1 column 1026 (the parser's limit; no event nests that deep)"
+    not_object = "expected a JSON object (a WinEvent), got array of 1 item"
+    assert found in (
+        [Violation("", "json", "a JSON document", "unparseable text", too_deep)],
+        [Violation("", "not_object", "WinEvent object", "array of 1 item", not_object)],
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -521,10 +533,6 @@ def test_json_text_validates_like_the_parsed_value(event_type: str, as_text: Any
             "not valid JSON: Infinity at line 1 column 10 is not a JSON number (JSON has no NaN or Infinity)",
         ),
         (b'{"id": "\xff"}', "not valid JSON: the text is not valid UTF-8 (JSON text must be UTF-8)"),
-        (
-            b"[" * 2000 + b"]" * 2000,
-            "not valid JSON: nested more than 1024 levels deep at line 1 column 1026 (the parser's limit; no event nests that deep)",
-        ),
         ("{'id': 'x'}", "not valid JSON: unexpected character, expected a string key at line 1 column 2"),
     ],
     ids=[
@@ -535,7 +543,6 @@ def test_json_text_validates_like_the_parsed_value(event_type: str, as_text: Any
         "minus-infinity",
         "infinity",
         "bad-utf8",
-        "deep",
         "single-quotes",
     ],
 )
