@@ -7,6 +7,7 @@ tests. ``test_samples_follow_the_seed`` in test_spec.py checks them against the 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any
 
 MULTIPLIERS: dict[str, Any] = {
@@ -103,3 +104,14 @@ def at(payload: Any, parts: list[str | int]) -> Any:
 def concrete(parts: tuple[str | int, ...]) -> list[str | int]:
     """A spec field path with ``*`` replaced by the first item."""
     return [0 if p == "*" else p for p in parts]
+
+
+def places(value: Any, parts: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    """Every place in a parsed value, the value itself first: the parts of each path down to it."""
+    yield parts
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from places(item, (*parts, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from places(item, (*parts, index))

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
 import pytest
-from _validation_samples import at, valid_event
+from _validation_samples import at, places, valid_event
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -50,16 +49,6 @@ BASES: dict[str, list[dict[str, Any]]] = {
     for event_type in EVENT_TYPES
 }
 """Valid events of each type: the hand-written sample and factory events (arrays of several items)."""
-
-
-def places(value: Any, parts: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
-    yield parts
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from places(item, (*parts, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from places(item, (*parts, index))
 
 
 @st.composite

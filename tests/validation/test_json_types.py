@@ -15,12 +15,11 @@ import enum
 import json
 import math
 import types
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
 import pytest
-from _validation_samples import at, valid_event
+from _validation_samples import at, places, valid_event
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -290,16 +289,6 @@ VALUES = st.recursive(
     lambda children: st.lists(children, max_size=3) | st.dictionaries(JSON_KEYS, children, max_size=3),
     max_leaves=12,
 )
-
-
-def places(value: Any, parts: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
-    yield parts
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from places(item, (*parts, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from places(item, (*parts, index))
 
 
 BASES = {
