@@ -39,7 +39,13 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; given ``argv``, only the subcommand it names gets its arguments.
+
+    A subcommand's module is imported to add its arguments, and each imports what it works with:
+    ``thrillpots validate`` need not load the AsyncAPI exporter or the factories to start.
+    """
+    chosen = _chosen(argv)
     parser = Parser(
         prog="thrillpots",
         description="Contract-testing toolkit for the ThrillPots event stream.",
@@ -49,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
     for name, module_name, summary in SUBCOMMANDS:
+        if chosen is not None and name != chosen:
+            commands.add_parser(name, help=summary, formatter_class=HelpFormatter)
+            continue
         module = importlib.import_module(module_name)
         sub = commands.add_parser(name, help=summary, description=module.__doc__, formatter_class=HelpFormatter)
         module.add_arguments(sub)
@@ -56,9 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _chosen(argv: Sequence[str] | None) -> str | None:
+    """The subcommand ``argv`` names (its first word that is not an option); None: all of them."""
+    if argv is None:
+        return None
+    for word in argv:
+        if not word.startswith("-"):
+            return word
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("PACT_DO_NOT_TRACK", "true")
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     try:
         args = parser.parse_args(argv)
         code: int = args.run(args)

@@ -91,8 +91,10 @@ def read_input(
 def _ndjson(
     head: bytes, number: int, stream: IO[bytes], bom: bool, chunk_size: int, eager: bool, spans: bool
 ) -> Iterator[Chunk | Span]:
-    if not (spans and _regular(stream)):
-        yield from _chunks(head, number, stream, bom, chunk_size, eager)
+    regular = _regular(stream)
+    if not (spans and regular):
+        # A file holds what it holds: only a pipe is worth checking as it comes.
+        yield from _chunks(head, number, stream, bom, chunk_size, eager and not regular)
         return
     if head:
         yield Chunk(head, number, bom)

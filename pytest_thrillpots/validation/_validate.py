@@ -40,24 +40,38 @@ _TEXT = (bytes, bytearray, memoryview, str)
 
 
 class _Route:
-    """How ``validate()`` checks one event type in one mode: everything built once."""
+    """How ``validate()`` checks one event type in one mode: each part built once, when first needed.
 
-    __slots__ = ("decode", "keys_present", "legacy_parsed", "legacy_python", "parsed", "python")
+    The text path's collector and decoder are built with the route; the others (for values built
+    in Python, and with legacy winners allowed) on first use, so a command that meets only text
+    compiles only what text needs.
+    """
+
+    __slots__ = ("decode", "event_type", "keys_present", "legacy_parsed", "legacy_python", "parsed", "python", "strict")
 
     def __init__(self, event_type: str, strict: bool) -> None:
-        parsed, python = collector(event_type, strict, True), collector(event_type, strict, False)
-        legacy = "LegacyWinnerTuple" in raw_schemas()[event_type].get("$defs", {})
-        self.legacy_parsed = collector(event_type, strict, True, legacy=True) if legacy else parsed
-        """With legacy winners allowed (each in the tuple form is checked by the engine)."""
-        self.legacy_python = collector(event_type, strict, False, legacy=True) if legacy else python
+        self.event_type, self.strict = event_type, strict
+        parsed = collector(event_type, strict, True)
         fast = fast_decoder(event_type, strict) if parsed is not None else None
         self.decode: Callable[[Any], Any] | None = None if fast is None else fast.decode
         """The typed decoder (None: the text goes to the collector or the engine)."""
         self.keys_present: Callable[[Any], bool] | None = None if fast is None else fast.keys_present
         self.parsed: Collector | None = parsed
         """For what a JSON parser returns; None: the engine answers for this type."""
-        self.python: Collector | None = python
+        self.python: Collector | None
         """For values built in Python."""
+        self.legacy_parsed: Collector | None
+        """With legacy winners allowed (each in the tuple form is checked by the engine)."""
+        self.legacy_python: Collector | None
+
+    def __getattr__(self, name: str) -> Collector | None:
+        # Only for a part not built yet: build it, and keep it in its slot.
+        if name not in ("python", "legacy_parsed", "legacy_python"):
+            raise AttributeError(name)
+        legacy = name.startswith("legacy") and "LegacyWinnerTuple" in raw_schemas()[self.event_type].get("$defs", {})
+        built = collector(self.event_type, self.strict, name.endswith("parsed"), legacy=legacy)
+        setattr(self, name, built)
+        return built
 
 
 _ROUTES: dict[str, _Route] = {}
