@@ -166,11 +166,25 @@ def _span_lines(path: str, span: Span) -> tuple[int, int]:
 
 
 def _context() -> Any:
-    # fork starts a worker in milliseconds, with the validators already built; only safe while
-    # this process runs a single thread, and only on Linux.
-    if sys.platform == "linux" and threading.active_count() == 1:
+    # fork starts a worker in milliseconds, with the validators already built; it is only safe
+    # while this process runs a single thread (any thread: one started by an extension module
+    # counts as much as a Python one), and only on Linux. Otherwise a fork server, itself
+    # started with one thread, forks the workers.
+    if sys.platform == "linux" and _threads() == 1:
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")  # pragma: no cover - macOS, Windows, threaded callers
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["pytest_thrillpots.validation._records"])
+        return context
+    return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
+
+
+def _threads() -> int:
+    """The threads this process runs, as the kernel counts them (Python's count misses C threads)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:  # pragma: no cover - no /proc
+        return threading.active_count() + 1
 
 
 def _warm(checks: Checks) -> None:

@@ -6,9 +6,11 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -181,14 +183,20 @@ print(code, own, workers, out.getvalue().splitlines()[-1], sep="|")
 
 
 @pytest.mark.slow
-def test_memory_stays_bounded_with_workers(tmp_path: Path) -> None:
+def test_memory_stays_flat_on_a_1_gib_capture_with_two_workers(tmp_path: Path) -> None:
+    """Issue 10: neither the main process nor a worker grows with the input: 1 GiB costs what 1 MiB does."""
+    block = (
+        b"".join(line + b"\n" for line in GOOD * 200) + orjson.dumps({**valid_event("WinEvent"), "seed": "x"}) + b"\n"
+    )
+    free = shutil.disk_usage(tmp_path).free
+    if free < 3 << 30:
+        pytest.skip(f"1 GiB capture needs 3 GiB free in {tmp_path}, {free >> 20} MiB are")
     big = tmp_path / "big.ndjson"
-    block = b"".join(line + b"\n" for line in [*GOOD, orjson.dumps({**valid_event("WinEvent"), "seed": "x"})])
     with big.open("wb") as out:
-        for _ in range(60_000_000 // len(block)):
+        for _ in range((1 << 30) // len(block) + 1):
             out.write(block)
     small = tmp_path / "small.ndjson"
-    small.write_bytes(block * 200)
+    small.write_bytes(block)
 
     def measure(path: Path) -> tuple[int, int, int, str]:
         result = subprocess.run(
@@ -202,6 +210,7 @@ def test_memory_stays_bounded_with_workers(tmp_path: Path) -> None:
 
     _, own_small, workers_small, _ = measure(small)
     code, own, workers, summary = measure(big)
+    assert big.stat().st_size >= 1 << 30
     assert code == 1 and summary.startswith("checked ")
     assert own - own_small < 40, f"main process: {own} MB vs {own_small} MB for a small file"
     assert workers - workers_small < 40, f"workers: {workers} MB vs {workers_small} MB for a small file"
@@ -222,6 +231,7 @@ def test_a_worker_process_never_sees_ctrl_c_before_it_ignores_it() -> None:
         assert ignored & (1 << (signal.SIGINT - 1))
 
 
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_worker_that_dies_on_a_file_names_the_lines_it_had(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -241,7 +251,8 @@ def test_a_worker_that_dies_on_a_file_names_the_lines_it_had(
             os._exit(3)
         return real(file, span, checks)
 
-    monkeypatch.setattr(_jobs, "check_span", dies_on_the_second_span)  # the workers are forked: they see it
+    monkeypatch.setattr(_jobs, "check_span", dies_on_the_second_span)  # forked workers see it
+    monkeypatch.setattr(_jobs, "_threads", lambda: 1)  # fork here too, though the test runner has threads
     monkeypatch.setattr(_reader, "CHUNK_SIZE", 410)  # ten lines a span
     code, out, err = _run(capsys, "--jobs", "2", str(path))
     assert (code, out) == (
@@ -262,3 +273,27 @@ def test_spans_and_chunks_number_lines_alike(tmp_path: Path, capsys: pytest.Capt
     one = _run(capsys, "--format", "json", str(path))
     assert _run(capsys, "--format", "json", "--jobs", "2", str(path)) == one
     assert json.loads(one[1])["checked"] > 4000
+
+
+def test_a_process_running_threads_never_forks_its_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fork copies one thread of many (a deadlock waiting to happen): then a fork server starts workers."""
+    from pytest_thrillpots.cli import _jobs
+
+    monkeypatch.setattr(_jobs, "_threads", lambda: 2)
+    assert _jobs._context().get_start_method() == "forkserver"
+    monkeypatch.setattr(_jobs, "_threads", lambda: 1)
+    assert _jobs._context().get_start_method() == "fork"
+
+
+def test_threads_are_counted_as_the_kernel_sees_them() -> None:
+    from pytest_thrillpots.cli import _jobs
+
+    before = _jobs._threads()
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert _jobs._threads() == before + 1
+    finally:
+        stop.set()
+        thread.join()
