@@ -20,7 +20,14 @@ Every contender runs from compiled bytecode, as an installed wheel does (pip wri
 machine with ``PYTHONDONTWRITEBYTECODE`` set does not charge the command for compiling itself
 on every run, which the peer's two compiled extension modules never pay.
 
-    python benchmarks/bench_cli.py [--events 100000] [--rounds 5] [--before REV]
+``--profile`` instead times, in this process, the steps of the command's way through the same
+capture, as shares of its whole check (``check_lines`` on every chunk): cutting the chunks into
+lines, the steps of the short way (counting quotes, the typed decode, the generated quote
+counter), and the full way for the lines the short way is unsure of; and the command's start
+(``--help``) as a share of its whole run. Each step is timed alone on the same lines, the median
+of the rounds.
+
+    python benchmarks/bench_cli.py [--events 100000] [--rounds 5] [--before REV] [--profile]
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -129,15 +137,90 @@ def machine_parallelism(n: int = 8_000_000) -> float:
     return one / two
 
 
+def _quotes(line: bytes) -> int:
+    return line.count(b'"')
+
+
+def profile(path: Path, rounds: int) -> None:
+    """The shares of the command's check that each step of its way through ``path`` takes."""
+    from pytest_thrillpots.spec import identification
+    from pytest_thrillpots.validation._fastpath import fast_decoder
+    from pytest_thrillpots.validation._lines import line_check, quote_counter
+    from pytest_thrillpots.validation._records import Checks, check_lines
+
+    data = path.read_bytes()
+    chunks, start = [], 0
+    while start < len(data):
+        end = data.find(b"\n", start + (1 << 20))
+        end = len(data) if end < 0 else end + 1
+        chunks.append(data[start:end])
+        start = end
+    lines = data.split(b"\n")[:-1]
+    check = line_check(None)
+    assert check is not None
+    unsure = [line for line in lines if check(line) is None]
+    typed = [
+        (fast_decoder(name, True), quote_counter(name), line)
+        for line in lines
+        if check(line) is not None and (name := identification(orjson.loads(line)).event_type)
+    ]
+    decoded = [(counter, fast.decode(line)) for fast, counter, line in typed if fast is not None]
+    unsure_data = b"\n".join(unsure) + b"\n"
+    decoders = [(fast.decode, line) for fast, _, line in typed if fast is not None]
+
+    def each(function: Any, items: list[Any]) -> None:
+        for item in items:  # nothing kept: as in the command, each result is dropped at once
+            function(item)
+
+    def each_pair(items: list[tuple[Any, Any]]) -> None:
+        for function, item in items:
+            function(item)
+
+    steps = {
+        "cutting chunks into lines": lambda: each(bytes.split, chunks),
+        "counting quotes": lambda: each(_quotes, lines),
+        "typed decode (msgspec)": lambda: each_pair(decoders),
+        "generated quote counter": lambda: each_pair(decoded),
+        f"the full way, {len(unsure)} unsure lines": lambda: check_lines(unsure_data, 1, Checks()),
+        "for scale: orjson.loads of every line": lambda: each(orjson.loads, lines),
+    }
+    whole: list[float] = []
+    times: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(rounds):
+        began = time.process_time()
+        for chunk in chunks:
+            check_lines(chunk, 1, Checks())
+        whole.append(time.process_time() - began)
+        for name, step in steps.items():
+            began = time.process_time()
+            step()
+            times[name].append(time.process_time() - began)
+    total = statistics.median(whole)
+    print(f"{len(lines)} mixed events, {rounds} rounds, medians: each step as a share of check_lines on all of them")
+    for name, values in times.items():
+        print(f"  {name:42s} {statistics.median(values) / total:6.1%}")
+    started, ran = [], []
+    for _ in range(rounds):
+        started.append(run(REPO, "--help")[0])
+        ran.append(run(REPO, str(path))[0])
+    share = statistics.median(started) / statistics.median(ran)
+    print(f"  {'the start of the command, of its whole run':42s} {share:6.1%}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--before", default=None, metavar="REV", help="a git revision to compare with")
+    parser.add_argument("--profile", action="store_true", help="the shares of the command's steps instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "mixed.ndjson"
         capture(path, args.events)
+        if args.profile:
+            subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "pytest_thrillpots")], check=True)
+            profile(path, args.rounds)
+            return 0
         big = Path(scratch) / "mixed-x4.ndjson"
         big.write_bytes(path.read_bytes() * 4)
         old = unpack(args.before, Path(scratch) / "before") if args.before else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Callable, Iterable
 from typing import ParamSpec, TypeVar
@@ -49,6 +48,8 @@ class ContractSourceError(ThrillpotsError, ValueError):
 
 
 def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    import difflib  # only for a mistake, never on the way of a valid call
+
     return difflib.get_close_matches(word, list(candidates), n=n, cutoff=0.6)
 
 

@@ -9,8 +9,6 @@ import json
 import os
 import re
 import sys
-import tempfile
-import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn, Protocol
@@ -77,6 +75,8 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
             self._action_max_length = max([self._action_max_length, *widths])
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap  # only for help: not paid by a command that runs
+
         lines: list[str] = []
         for block in re.split(r"\n\s*\n", textwrap.dedent(text).strip("\n")):
             if lines:
@@ -86,6 +86,8 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 
 def _wrap_block(block: list[str], width: int, indent: str) -> list[str]:
+    import textwrap
+
     out: list[str] = []
     prose: list[str] = []
     prose_indent = ""
@@ -228,6 +230,8 @@ class AtomicFile:
             raise UsageError(f"{self.option} {self.path}: is a directory; name a file")
         directory = self.path.parent if str(self.path.parent) else Path(".")
         try:
+            import tempfile  # only when a report is written
+
             handle, name = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=directory)
         except OSError as exc:
             raise UsageError(f"{self.option} {self.path}: cannot write there ({exc.strerror or exc})") from None

@@ -12,7 +12,6 @@ off; progress is never worth an error.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -73,7 +72,7 @@ class Progress:
         return text
 
     def _draw(self, now: float) -> None:
-        width = shutil.get_terminal_size((80, 24)).columns - 1
+        width = _terminal_width()
         self._write("\r" + self.line(now)[:width] + "\x1b[K")
         self.shown = True
 
@@ -88,7 +87,7 @@ class Progress:
         if self.enabled and self.count:
             now = self.clock()
             elapsed = now - self.started
-            width = shutil.get_terminal_size((80, 24)).columns - 1
+            width = _terminal_width()
             text = f"{self.verb} {self.count} {self.noun} in {_clock(elapsed)} ({_si(self.count / max(elapsed, 1e-9))} {self.noun}/s)"
             self._write("\r" + text[:width] + "\x1b[K\n")
             self.shown = False
@@ -113,3 +112,10 @@ def _clock(seconds: float) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _terminal_width() -> int:
+    """The columns a progress line may fill (one fewer than the terminal has: no wrap at the edge)."""
+    import shutil  # only with a terminal to draw on
+
+    return shutil.get_terminal_size((80, 24)).columns - 1

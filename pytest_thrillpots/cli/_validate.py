@@ -17,7 +17,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from typing import IO
 
@@ -232,10 +231,9 @@ class Report:
         self.shown = self.hidden = 0
         self.inputs: list[tuple[str, int]] = []
         """Each input's label and how many records were checked before it began."""
-        # JSON rows wait on disk past a few MB, so a huge capture full of violations streams too.
-        self.rows = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by close()
-            max_size=_ROWS_IN_MEMORY, mode="w+", encoding="utf-8"
-        )
+        self.rows: IO[str] | None = None
+        """The JSON rows, from the first on: past a few MB they wait on disk, so a huge capture
+        full of violations streams too."""
 
     def begin(self, label: str) -> None:
         self.inputs.append((label, self.totals.checked))
@@ -265,6 +263,10 @@ class Report:
                 }
                 # Indented as the row sits inside the document's "violations" array.
                 text = orjson.dumps(row, option=orjson.OPT_INDENT_2).decode().replace("\n", "\n    ")
+                if self.rows is None:
+                    import tempfile
+
+                    self.rows = tempfile.SpooledTemporaryFile(max_size=_ROWS_IN_MEMORY, mode="w+", encoding="utf-8")  # noqa: SIM115 - closed by close()
                 self.rows.write((",\n    " if self.shown > 1 else "    ") + text)
 
     def empty_inputs(self) -> list[str]:
@@ -310,7 +312,7 @@ class Report:
         }
         # The same text as orjson's OPT_INDENT_2 of the whole document, written piece by piece.
         out.write(orjson.dumps(head, option=orjson.OPT_INDENT_2).decode()[:-2] + ',\n  "violations": [')
-        if self.shown:
+        if self.rows is not None:
             out.write("\n")
             self.rows.seek(0)
             while block := self.rows.read(1 << 16):
@@ -322,7 +324,8 @@ class Report:
         out.flush()
 
     def close(self) -> None:
-        self.rows.close()
+        if self.rows is not None:
+            self.rows.close()
 
 
 def _empty_note(allow_empty: bool) -> str:
