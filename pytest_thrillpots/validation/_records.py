@@ -14,7 +14,7 @@ import orjson
 from pytest_thrillpots.spec import identification
 from pytest_thrillpots.spec._paths import to_pointer
 from pytest_thrillpots.validation._lines import line_check
-from pytest_thrillpots.validation._validate import validate
+from pytest_thrillpots.validation._validate import validate_parsed
 from pytest_thrillpots.validation._violation import Violation, json_violation, type_violation
 
 _BOM = b"\xef\xbb\xbf"
@@ -173,7 +173,7 @@ def _record(value: Any, warnings: list[Violation], number: int, checks: Checks, 
                 problem = Violation("", "type", "one of the six ThrillPots events", "object", found.problem or "")
                 tally.problems.append(Problem(number, None, (*warnings, problem)))
                 return
-        violations = validate(
+        violations = validate_parsed(
             value,
             event_type,
             strict=checks.strict,
@@ -252,7 +252,7 @@ def check_lines(data: bytes, first_line: int, checks: Checks, *, bom: bool = Fal
         if event_type is None or not written_once:
             _record(value, duplicate_keys(raw, value), number, checks, tally)
             continue
-        violations = validate(value, event_type, strict=strict, allow_legacy_winners=legacy, semantic=semantic)
+        violations = validate_parsed(value, event_type, strict=strict, allow_legacy_winners=legacy, semantic=semantic)
         by_type[event_type] = by_type.get(event_type, 0) + 1
         if violations:
             tally.invalid += 1

@@ -123,17 +123,40 @@ def validate(
             parsed = _reparsed(payload)
             if isinstance(parsed, Violation):
                 return [parsed]
-        collect = route.legacy_parsed if allow_legacy_winners else route.parsed
-        if collect is None:
-            return _checked(_by_engine, parsed, event_type, strict, allow_legacy_winners, semantic)
-        if allow_legacy_winners:  # the engine's error mapping may meet values the parser left
-            return _checked(collect, parsed, event_type, strict, allow_legacy_winners, semantic)
-        found = collect(parsed)
-        if semantic:
-            found.extend(_conventions(parsed, event_type))
-        return found
+        return _of_parsed(route, parsed, event_type, strict, allow_legacy_winners, semantic)
     collect = route.legacy_python if allow_legacy_winners else route.python
     return _checked(collect or _by_engine, payload, event_type, strict, allow_legacy_winners, semantic)
+
+
+def validate_parsed(
+    payload: object, event_type: str, *, strict: bool, allow_legacy_winners: bool, semantic: bool
+) -> list[Violation]:
+    """``validate()`` of what a JSON parser returned (the reader's orjson): only JSON's values, no cycles.
+
+    Such a value needs none of the checks of values built in Python, so it goes to the
+    collector ``validate()`` gives the text it parses itself.
+    """
+    try:
+        route = (_STRICT_ROUTES if strict else _ROUTES)[event_type]
+    except KeyError:
+        route = _new_route(event_type, strict)
+    if _coverage.RECORDER is not None:
+        _coverage.RECORDER.count_validated(event_type)
+    return _of_parsed(route, payload, event_type, strict, allow_legacy_winners, semantic)
+
+
+def _of_parsed(
+    route: _Route, parsed: object, event_type: str, strict: bool, allow_legacy_winners: bool, semantic: bool
+) -> list[Violation]:
+    collect = route.legacy_parsed if allow_legacy_winners else route.parsed
+    if collect is None:
+        return _checked(_by_engine, parsed, event_type, strict, allow_legacy_winners, semantic)
+    if allow_legacy_winners:  # the engine's error mapping may meet values the parser left
+        return _checked(collect, parsed, event_type, strict, allow_legacy_winners, semantic)
+    found = collect(parsed)
+    if semantic:
+        found.extend(_conventions(parsed, event_type))
+    return found
 
 
 Text = bytes | bytearray | memoryview | str

@@ -28,6 +28,7 @@ from pytest_thrillpots.validation import _records
 from pytest_thrillpots.validation._fastpath import fast_decoder
 from pytest_thrillpots.validation._lines import MAX_FREE_FORM_DEPTH, line_check, quote_counter
 from pytest_thrillpots.validation._records import Checks, Tally, check_lines
+from pytest_thrillpots.validation._validate import validate, validate_parsed
 
 ALL_FIELDS = sorted({name for event_type in EVENT_TYPES for name in spec(event_type).fields})
 
@@ -264,3 +265,15 @@ def test_metadata_nested_past_orjsons_limit_is_left_to_the_full_way() -> None:
     finally:
         sys.setrecursionlimit(limit)
     assert (tally.valid, tally.unparseable) == (0, 1)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(line=broken_lines(), event_type=st.sampled_from(EVENT_TYPES), checks=MODES)
+def test_the_readers_parsed_events_get_validates_verdict(line: bytes, event_type: str, checks: Checks) -> None:
+    """The reader hands orjson's values to ``validate_parsed``, which skips the checks of values built in Python."""
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        assume(False)
+    modes = {"strict": checks.strict, "allow_legacy_winners": checks.allow_legacy_winners, "semantic": checks.semantic}
+    assert validate_parsed(value, event_type, **modes) == validate(value, event_type, **modes)
