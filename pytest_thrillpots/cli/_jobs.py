@@ -188,13 +188,17 @@ def _threads() -> int:
 
 
 def _warm(checks: Checks) -> None:
-    """Build the validators and the identification table here, once, for forked workers to share."""
+    """Build what checking lines takes here, once, for forked workers to share: the short way,
+    the identification table, and each type's collector for parsed events (what ``check_lines`` uses)."""
     from pytest_thrillpots.spec import identification
-    from pytest_thrillpots.validation._validate import validate
+    from pytest_thrillpots.validation._lines import line_check
+    from pytest_thrillpots.validation._validate import validate_parsed
 
+    if not checks.semantic:
+        line_check(checks.event_type)
     identification({})
     for name in (checks.event_type,) if checks.event_type else EVENT_TYPES:
-        validate(
+        validate_parsed(
             {}, name, strict=checks.strict, allow_legacy_winners=checks.allow_legacy_winners, semantic=checks.semantic
         )
 
