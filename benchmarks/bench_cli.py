@@ -255,6 +255,8 @@ def main() -> int:
         verdict = "" if target is None else f"   (target >= {target}x: {'met' if ratio >= target else 'missed'})"
         print(f"  {name:26s} {ratio:5.2f}x{verdict}")
     print(f"  {'machine: 2 loops, 2 procs':26s} {statistics.median(machine):5.2f}x   (2.00x on two idle cores)")
+    share = ratios["jobs 1 / jobs 2 (wall)"] / statistics.median(machine)
+    print(f"  {'--jobs 2 of what it may be':26s} {share:6.1%}   (the jobs ratio over the machine's)")
     return 0
 
 
