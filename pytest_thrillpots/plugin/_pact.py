@@ -30,7 +30,15 @@ from pytest_thrillpots.plugin._contract_run import (
     is_contract_test,
     selection_options,
 )
-from pytest_thrillpots.plugin._xdist import attach, attached, from_worker, is_worker, to_controller, worker_name
+from pytest_thrillpots.plugin._xdist import (
+    attach,
+    attached,
+    fail_for_lost_workers,
+    from_worker,
+    is_worker,
+    to_controller,
+    worker_name,
+)
 
 if TYPE_CHECKING:
     from pytest_thrillpots.pact import ConsumerPact
@@ -252,6 +260,9 @@ class PactSession:
             return
         if self.config.getoption("collectonly", False) or not (self.run.has_contract_tests or self.by_test):
             return
+        lost = fail_for_lost_workers(session, self.run.lost_workers, "no pact is written")
+        if lost is not None:
+            self.errors.append(lost)
         merge = bool(self.config.getoption("thrillpots_pact_merge", False))
         reasons = self.run.reasons()
         if self.clashed or (reasons and not merge):

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_thrillpots.plugin._xdist import from_worker, is_worker, reporting_worker, to_controller, worker_name
+from pytest_thrillpots.plugin._xdist import (
+    fail_for_lost_workers,
+    from_worker,
+    is_worker,
+    reporting_worker,
+    to_controller,
+    worker_name,
+)
 
 if TYPE_CHECKING:
     from pytest_thrillpots.coverage._recorder import Recorder
@@ -156,6 +163,12 @@ class ReportSession:
 
             to_controller(self.config, WIRE_KEY, self.recorder.to_wire())
             return
+        if self.targets.json_paths or self.targets.terminal:
+            lost = fail_for_lost_workers(
+                session, list(self.recorder.lost), "the contract coverage report is incomplete"
+            )
+            if lost is not None:
+                self.write_errors.append(lost)
         if self.targets.json_paths:
             import json
 

@@ -73,3 +73,18 @@ def reporting_worker(report: pytest.TestReport) -> str | None:
     """On the controller: the id of the worker that ran the report's test; None without xdist."""
     node = getattr(report, "node", None)
     return None if node is None else worker_name(node)
+
+
+def fail_for_lost_workers(session: pytest.Session, lost: list[str], consequence: str) -> str | None:
+    """On the controller: a run that lost workers' data fails, and the line that says why (None: none lost).
+
+    A worker that crashes after its tests (in a fixture's or the session's end) fails no test,
+    and xdist would exit 0: a green run whose pact was never written, or whose report lacks counts.
+    """
+    if not lost:
+        return None
+    if session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    names = list(dict.fromkeys(lost))
+    workers = f"pytest-xdist worker{'s' if len(names) > 1 else ''} {', '.join(names)}"
+    return f"{workers} crashed before reporting back, so {consequence}: the run fails"

@@ -687,3 +687,22 @@ def test_under_xdist_a_crashed_worker_makes_the_report_say_it_is_incomplete(suit
     assert report["complete"] is False
     (missing,) = report["missing"]
     assert "test_crash.py::test_crash" in missing["tests"]
+
+
+@pytest.mark.slow
+def test_a_worker_that_crashes_after_its_tests_fails_the_run_whose_report_lacks_it(suite: pytest.Pytester) -> None:
+    """Every test passed, so xdist would exit 0 with an incomplete report: the run fails instead."""
+    suite.makeconftest(
+        "import os\nimport pytest\n\n@pytest.hookimpl(tryfirst=True)\ndef pytest_sessionfinish(session):\n"
+        "    if hasattr(session.config, 'workerinput'):\n        os._exit(1)\n"
+    )
+    result = _run(suite, "-n", "1", "--max-worker-restart", "0", "--thrillpots-report=json:reports/xdist.json")
+    result.assert_outcomes(passed=4)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "ERROR: thrillpots contract coverage: pytest-xdist worker gw0 crashed before reporting back, so the "
+            "contract coverage report is incomplete: the run fails"
+        ]
+    )
+    assert json.loads((suite.path / "reports/xdist.json").read_text())["complete"] is False

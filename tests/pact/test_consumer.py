@@ -704,3 +704,34 @@ def test_a_clash_names_both_sources_and_adds_nothing() -> None:
 def test_the_consumer_and_the_provider_are_service_names(consumer: Any, provider: Any) -> None:
     with pytest.raises(PactDefinitionError, match=r"^a (consumer|provider) name is a non-empty string, not "):
         ConsumerPact(consumer, provider)
+
+
+CRASH_AFTER_THE_TESTS = """
+import os
+
+import pytest
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workerinput"):
+        os._exit(1)  # every test passed; the worker dies before it reports back
+"""
+
+
+@pytest.mark.slow
+def test_a_worker_that_crashes_after_its_tests_fails_the_run(pytester: pytest.Pytester) -> None:
+    """pytest-xdist fails no test for it and would exit 0: a green run with the old pact on disk."""
+    pact = _contract_suite(pytester)
+    pytester.makeconftest(CRASH_AFTER_THE_TESTS)
+    result = _run(pytester, "-p", "xdist", "-n", "1", "--max-worker-restart", "0")
+    result.assert_outcomes(passed=4)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "thrillpots: did not write pact pacts/wallet-thrillpots.json: pytest-xdist worker gw0 crashed. Only*",
+            "ERROR: thrillpots: pytest-xdist worker gw0 crashed before reporting back, so no pact is written: "
+            "the run fails",
+        ]
+    )
+    assert pact.read_bytes() == PREVIOUS_PACT
