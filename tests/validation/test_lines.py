@@ -150,10 +150,19 @@ def full_way(data: bytes, checks: Checks) -> Tally:
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(lines=st.lists(broken_lines(), min_size=1, max_size=4), checks=MODES)
-def test_the_short_way_gives_every_line_the_full_ways_verdict(lines: list[bytes], checks: Checks) -> None:
+@given(
+    lines=st.lists(broken_lines() | st.sampled_from([b"", b" ", b"\r"]), min_size=1, max_size=5),
+    checks=MODES,
+    first_line=st.integers(1, 10**6),
+    bom=st.booleans(),
+)
+def test_the_short_way_gives_every_line_the_full_ways_verdict(
+    lines: list[bytes], checks: Checks, first_line: int, bom: bool
+) -> None:
     data = b"\n".join(lines) + b"\n"
-    assert check_lines(data, 1, checks) == full_way(data, checks)
+    with full_way_only():
+        expected = check_lines(data, first_line, checks, bom=bom)
+    assert check_lines(data, first_line, checks, bom=bom) == expected
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
