@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -57,7 +58,7 @@ def schema_node(contracts: ContractSet, doc: str, raw: Any) -> SchemaNode:
         if not (isinstance(raw, dict) and "$ref" in raw):
             break
         ref = raw["$ref"]
-        constraints = {k: v for k, v in raw.items() if k != "$ref" and k not in ANNOTATIONS}
+        constraints = {k: v for k, v in raw.items() if k != "$ref" and not is_annotation(k)}
         doc, target = contracts.resolve(ref, doc)
         if isinstance(target, dict):
             pointer = ref.partition("#")[2]
@@ -137,6 +138,70 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
+_SUBSCHEMA: Final = frozenset(
+    {"not", "if", "then", "else", "items", "contains", "additionalProperties", "propertyNames",
+     "unevaluatedProperties", "unevaluatedItems", "additionalItems", "contentSchema"}
+)  # fmt: skip
+
+
+_SUBSCHEMA_LISTS: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
+
+
+_SUBSCHEMA_MAPS: Final = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+
+
+def expanded_json(contracts: ContractSet, doc: str, keyword: str, value: Any) -> str:
+    """``keyword``'s ``value`` in a schema of ``doc`` as canonical JSON with every ``$ref``
+    in it replaced by what it leads to and annotations left out: two versions that name the same
+    schema compare equal, and a changed target compares changed.
+
+    Each target is expanded once and stood for by its digest (schemas that share structures stay
+    small); a ``$ref`` back into one being expanded stands for its place (a recursive schema ends).
+    """
+    digests: dict[tuple[str, int], str] = {}
+    active: set[tuple[str, int]] = set()
+
+    def schema(node: Any, base: str) -> Any:
+        if not isinstance(node, dict):
+            return literal(node)
+        out: dict[str, Any] = {}
+        for key, sub in node.items():
+            if is_annotation(key):
+                continue
+            if key == "$ref" and isinstance(sub, str):
+                out[key] = target(sub, base)
+            elif key in _SUBSCHEMA_MAPS and isinstance(sub, dict):
+                out[key] = {name: schema(item, base) for name, item in sub.items()}
+            elif key in _SUBSCHEMA_LISTS and isinstance(sub, list):
+                out[key] = [schema(item, base) for item in sub]
+            elif key in _SUBSCHEMA:
+                out[key] = schema(sub, base)
+            else:
+                out[key] = literal(sub)
+        return out
+
+    def target(ref: str, base: str) -> Any:
+        key, found = contracts.resolve(ref, base)
+        place = (key, id(found))
+        if place in active:
+            return {"recursive": f"{key}#{ref.partition('#')[2]}"}
+        if place not in digests:
+            active.add(place)
+            text = json.dumps(schema(found, key), sort_keys=True)
+            active.discard(place)
+            digests[place] = hashlib.sha256(text.encode()).hexdigest()
+        return {"expanded": digests[place]}
+
+    def literal(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: literal(item) for key, item in node.items()}
+        if isinstance(node, list):
+            return [literal(item) for item in node]
+        return json.loads(canonical_json(node))
+
+    return json.dumps(schema({keyword: value}, doc), sort_keys=True)
+
+
 def types_within(narrow: Iterable[str], wide: frozenset[str]) -> bool:
     return all(t in wide or (t == "integer" and "number" in wide) for t in narrow)
 
@@ -213,7 +278,7 @@ def further_keys(node: SchemaNode) -> SchemaNode | None:
     if extra is True or extra == {}:
         return None
     further = node.child(extra)
-    return None if further.types == ALL_TYPES and not set(further.schema) - ANNOTATIONS else further
+    return None if further.types == ALL_TYPES and not any(not is_annotation(k) for k in further.schema) else further
 
 
 def content_model(further: SchemaNode | None) -> str:
@@ -233,5 +298,10 @@ def further_words(further: SchemaNode | None) -> str:
 
 
 ANNOTATIONS: Final = frozenset(
-    {"title", "description", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly"}
+    {"title", "description", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly", "externalDocs"}
 )
+"""Keywords that say nothing about which values are valid (and ``x-`` extensions, by ``is_annotation``)."""
+
+
+def is_annotation(keyword: str) -> bool:
+    return keyword in ANNOTATIONS or keyword.startswith("x-")
