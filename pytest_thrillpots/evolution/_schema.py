@@ -125,9 +125,13 @@ def schema_types(schema: Mapping[str, Any]) -> frozenset[str]:
 
 
 def schema_enum(schema: Mapping[str, Any]) -> tuple[Any, ...] | None:
-    if "const" in schema:
-        return (schema["const"],)
+    """The values ``const`` and ``enum`` allow, both when both are given; None when neither is."""
     values = schema.get("enum")
+    if "const" in schema:
+        const = schema["const"]
+        if isinstance(values, list) and canonical_json(const) not in {canonical_json(v) for v in values}:
+            return ()
+        return (const,)
     return tuple(values) if isinstance(values, list) else None
 
 

@@ -126,3 +126,14 @@ def test_a_changed_schema_dialect_is_reported() -> None:
 )
 def test_annotations_and_extensions_are_not_changes(annotation: dict[str, Any]) -> None:
     assert kinds({"E": obj(a=NUM)}, {"E": obj(a={**NUM, **annotation})}) == []
+
+
+def test_const_and_enum_together_allow_only_the_values_both_allow() -> None:
+    old = {"E": obj(k={"const": "Jackpot", "enum": ["Jackpot", "Raffle"]})}
+    new = {"E": obj(k={"const": "Jackpot", "enum": ["Raffle"]})}
+    assert kinds(old, new) == [
+        ("k", "type_narrowed", "nothing", {B}),  # "Jackpot" is not in the new enum: nothing is valid
+        ("k", "enum_value_removed", None, {B}),
+    ]
+    raffle = {"E": obj(k={"const": "Raffle", "enum": ["Jackpot", "Raffle"]})}
+    assert kinds(raffle, {"E": obj(k={"const": "Raffle", "enum": ["Raffle"]})}) == []
