@@ -64,8 +64,8 @@ def _dialect(value: Any) -> Any:
 
 def payload_parts(path: tuple[Part, ...]) -> tuple[str | int, ...]:
     """Where in the payload a change is: further keys of a map are any key (``"*"``); a place in
-    ``$defs`` may be used anywhere, so it is the event itself."""
-    if path and path[0] is Marker.DEFS:
+    ``$defs`` may be used anywhere, and the headers are outside the payload, so both are the event itself."""
+    if path and path[0] in (Marker.DEFS, Marker.HEADERS):
         return ()
     return tuple("*" if isinstance(part, Marker) else part for part in path)
 
@@ -278,8 +278,8 @@ class Comparer:
             if keyword == "$schema":
                 changed = _dialect(old.schema.get(keyword)) != _dialect(new.schema.get(keyword))
             else:
-                before = expanded_json(old.contracts, old.doc, keyword, old.schema.get(keyword))
-                changed = before != expanded_json(new.contracts, new.doc, keyword, new.schema.get(keyword))
+                before = expanded_json(old.contracts, old.doc, old.schema.get(keyword), keyword=keyword)
+                changed = before != expanded_json(new.contracts, new.doc, new.schema.get(keyword), keyword=keyword)
             if changed:
                 why = (
                     f"the {keyword} keyword changed and thrillpots diff does not judge {keyword}, "

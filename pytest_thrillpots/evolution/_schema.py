@@ -31,6 +31,7 @@ NO_VALUE: Final[Mapping[str, Any]] = MappingProxyType({})
 class Marker(enum.Enum):
     MAP_VALUES = "further keys"
     DEFS = "$defs"
+    HEADERS = "<headers>"
 
 
 Part = str | int | Marker
@@ -154,20 +155,21 @@ _SUBSCHEMA_LISTS: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "
 _SUBSCHEMA_MAPS: Final = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 
-def expanded_json(contracts: ContractSet, doc: str, keyword: str, value: Any) -> str:
+def expanded_json(contracts: ContractSet, doc: str, value: Any, *, keyword: str, refs_anywhere: bool = False) -> str:
     """``keyword``'s ``value`` in a schema of ``doc`` as canonical JSON with every ``$ref``
     in it replaced by what it leads to and annotations left out: two versions that name the same
     schema compare equal, and a changed target compares changed.
 
     Each target is expanded once and stood for by its digest (schemas that share structures stay
     small); a ``$ref`` back into one being expanded stands for its place (a recursive schema ends).
+    ``refs_anywhere`` follows a ``$ref`` in any object (AsyncAPI bindings), not only where a schema is.
     """
     digests: dict[tuple[str, int], str] = {}
     active: set[tuple[str, int]] = set()
 
     def schema(node: Any, base: str) -> Any:
         if not isinstance(node, dict):
-            return literal(node)
+            return literal(node, base)
         out: dict[str, Any] = {}
         for key, sub in node.items():
             if is_annotation(key):
@@ -181,7 +183,7 @@ def expanded_json(contracts: ContractSet, doc: str, keyword: str, value: Any) ->
             elif key in _SUBSCHEMA:
                 out[key] = schema(sub, base)
             else:
-                out[key] = literal(sub)
+                out[key] = literal(sub, base)
         return out
 
     def target(ref: str, base: str) -> Any:
@@ -196,11 +198,13 @@ def expanded_json(contracts: ContractSet, doc: str, keyword: str, value: Any) ->
             digests[place] = hashlib.sha256(text.encode()).hexdigest()
         return {"expanded": digests[place]}
 
-    def literal(node: Any) -> Any:
+    def literal(node: Any, base: str) -> Any:
+        if isinstance(node, dict) and refs_anywhere:
+            return schema(node, base)
         if isinstance(node, dict):
-            return {key: literal(item) for key, item in node.items()}
+            return {key: literal(item, base) for key, item in node.items()}
         if isinstance(node, list):
-            return [literal(item) for item in node]
+            return [literal(item, base) for item in node]
         return json.loads(canonical_json(node))
 
     return json.dumps(schema({keyword: value}, doc), sort_keys=True)
@@ -261,6 +265,8 @@ def render_parts(parts: tuple[Part, ...]) -> str:
     out = ""
     if parts and parts[0] is Marker.DEFS:
         out, parts = f"$defs/{parts[1]}", parts[2:]
+    elif parts and parts[0] is Marker.HEADERS:
+        out, parts = Marker.HEADERS.value, parts[1:]
     for part in parts:
         if part is Marker.MAP_VALUES:
             out += ".*" if out else "*"
