@@ -290,4 +290,4 @@ def _notes(before: ContractSet, after: ContractSet) -> tuple[str, ...]:
     if (before.routing is None) == (after.routing is None):
         return ()
     plain = before if before.routing is None else after
-    return (f"Channels, operations and content types not compared: {plain.label} is not an AsyncAPI document.",)
+    return (f"Channels, operations, content types, headers and bindings not compared: {plain.label} is not an AsyncAPI document.",)
