@@ -27,6 +27,7 @@ from pytest_thrillpots.evolution._trees import (
     GitTree,
     MemoryTree,
     Tree,
+    files_under,
     json_kind,
     parse_contract_text,
     shallow_hint,
@@ -59,6 +60,8 @@ class ContractSet:
     version is compared as one even where the other version references it."""
     routing: Routing | None = None
     """Channels, operations and content types: an AsyncAPI document's, None for schema files."""
+    unread: tuple[str, ...] = ()
+    """Files of the schema directory that are not compared: no ``*.schema.json`` of it, and none referenced."""
     merges: dict[tuple[int, int], Any] = field(default_factory=dict)
     """Each ``$ref`` with keywords beside it, merged with its target once (``schema_node``)."""
 
@@ -238,6 +241,8 @@ def _load_directory(tree: Tree, directory: str, label: str) -> ContractSet:
     )
     contracts.schemas = {name: (key, contracts.document(key)) for name, key in _ordered(keys)}
     contracts.events = {name: entry for name, entry in contracts.schemas.items() if name not in contracts.structures}
+    prefix = len(directory) + 1 if directory else 0
+    contracts.unread = tuple(k[prefix:] for k in files_under(tree, directory) if k not in contracts._documents)
     return contracts
 
 

@@ -287,7 +287,19 @@ def _compare_message_parts(
 
 
 def _notes(before: ContractSet, after: ContractSet) -> tuple[str, ...]:
-    if (before.routing is None) == (after.routing is None):
-        return ()
-    plain = before if before.routing is None else after
-    return (f"Channels, operations, content types, headers and bindings not compared: {plain.label} is not an AsyncAPI document.",)
+    notes = []
+    for contracts in (before, after):
+        if contracts.unread:
+            shown = list(contracts.unread[:5]) + (
+                [f"{len(contracts.unread) - 5} more"] if len(contracts.unread) > 5 else []
+            )
+            notes.append(
+                f"Not compared: {_listed(shown)} in {contracts.label}, which no schema references "
+                "(thrillpots diff compares the *.schema.json files of the directory itself, and what they reference)."
+            )
+    if (before.routing is None) != (after.routing is None):
+        plain = before if before.routing is None else after
+        notes.append(
+            f"Channels, operations, content types, headers and bindings not compared: {plain.label} is not an AsyncAPI document."
+        )
+    return tuple(notes)

@@ -3,6 +3,8 @@ compared with their `$ref`s followed, and a keyword it does not know is reported
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -137,3 +139,27 @@ def test_const_and_enum_together_allow_only_the_values_both_allow() -> None:
     ]
     raffle = {"E": obj(k={"const": "Raffle", "enum": ["Jackpot", "Raffle"]})}
     assert kinds(raffle, {"E": obj(k={"const": "Raffle", "enum": ["Raffle"]})}) == []
+
+
+def test_files_of_a_schema_directory_that_diff_does_not_read_are_named(tmp_path: Path) -> None:
+    """A schema in a subdirectory, or a file not named *.schema.json, that no schema references is
+    not compared: the report says so instead of passing it silently."""
+    for version, kind in (("old", NUM), ("new", STR)):
+        (tmp_path / version / "extra").mkdir(parents=True)
+        (tmp_path / version / "E.schema.json").write_text(json.dumps(obj(a=NUM, r={"$ref": "common/R.json"})))
+        (tmp_path / version / "common").mkdir()
+        (tmp_path / version / "common" / "R.json").write_text(json.dumps(obj(v=NUM)))
+        (tmp_path / version / "extra" / "G.schema.json").write_text(json.dumps(obj(a=kind)))
+        (tmp_path / version / "H.json").write_text(json.dumps(obj(a=kind)))
+    (tmp_path / "new" / "README.md").write_text("not a schema")
+    report = diff_contracts(tmp_path / "old", tmp_path / "new")
+    assert report.changes == ()
+    assert report.notes == (
+        f"Not compared: H.json and extra/G.schema.json in {tmp_path / 'old'}, which no schema references "
+        "(thrillpots diff compares the *.schema.json files of the directory itself, and what they reference).",
+        f"Not compared: H.json and extra/G.schema.json in {tmp_path / 'new'}, which no schema references "
+        "(thrillpots diff compares the *.schema.json files of the directory itself, and what they reference).",
+    )
+    assert report.text().endswith(
+        f"No changes between {tmp_path / 'old'} and {tmp_path / 'new'}: compatible in full mode.\n"
+    )
