@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import jsonschema_rs
+
 from pytest_thrillpots._errors import ContractSourceError
 from pytest_thrillpots.evolution._change import BACKWARD, FORWARD, ContractChange
 from pytest_thrillpots.evolution._limits import MAX_COMPARED, MAX_SCHEMA_DEPTH
@@ -21,8 +23,10 @@ from pytest_thrillpots.evolution._schema import (
     canonical_json,
     content_model,
     describe_node,
+    expanded_json,
     further_keys,
     further_words,
+    is_annotation,
     render_parts,
     schema_enum,
     type_words,
@@ -45,10 +49,23 @@ _UNJUDGED_KEYWORDS: Final = (
 )  # fmt: skip
 
 
+_COMPARED_KEYWORDS: Final = frozenset(
+    {"type", "enum", "const", "properties", "required", "additionalProperties", "items", "prefixItems", "uniqueItems",
+     "$ref", "$defs", "definitions", "$id", "$anchor", "$dynamicAnchor", "$vocabulary",
+     *LOWER_BOUNDS, *UPPER_BOUNDS, *_EXACT_CONSTRAINTS, *_UNJUDGED_KEYWORDS}
+)  # fmt: skip
+"""Keywords compared above, or by following ``$ref`` (``$defs``, ``$id``); any other that changes is reported."""
+
+
+def _dialect(value: Any) -> Any:
+    """The draft a validator reads a schema with this ``$schema`` in: none, or one it does not know, is 2020-12."""
+    return jsonschema_rs.validator_cls_for({} if value is None else {"$schema": value}).__name__
+
+
 def payload_parts(path: tuple[Part, ...]) -> tuple[str | int, ...]:
     """Where in the payload a change is: further keys of a map are any key (``"*"``); a place in
-    ``$defs`` may be used anywhere, so it is the event itself."""
-    if path and path[0] is Marker.DEFS:
+    ``$defs`` may be used anywhere, and the headers are outside the payload, so both are the event itself."""
+    if path and path[0] in (Marker.DEFS, Marker.HEADERS):
         return ()
     return tuple("*" if isinstance(part, Marker) else part for part in path)
 
@@ -253,10 +270,17 @@ class Comparer:
                 self.add(path, "constraint_loosened", forward="new writers may send values old readers reject", **words)
 
     def _compare_unjudged(self, old: SchemaNode, new: SchemaNode, path: tuple[Part, ...]) -> None:
-        for keyword in _UNJUDGED_KEYWORDS:
-            if keyword not in old.schema and keyword not in new.schema:
+        """Keywords not judged, with what their ``$ref``s lead to; and any keyword this module does not know."""
+        unknown = [k for k in dict.fromkeys([*old.schema, *new.schema]) if k not in _COMPARED_KEYWORDS]
+        for keyword in (*_UNJUDGED_KEYWORDS, *unknown):
+            if (keyword not in old.schema and keyword not in new.schema) or is_annotation(keyword):
                 continue
-            if canonical_json(old.schema.get(keyword)) != canonical_json(new.schema.get(keyword)):
+            if keyword == "$schema":
+                changed = _dialect(old.schema.get(keyword)) != _dialect(new.schema.get(keyword))
+            else:
+                before = expanded_json(old.contracts, old.doc, old.schema.get(keyword), keyword=keyword)
+                changed = before != expanded_json(new.contracts, new.doc, new.schema.get(keyword), keyword=keyword)
+            if changed:
                 why = (
                     f"the {keyword} keyword changed and thrillpots diff does not judge {keyword}, "
                     "so it cannot vouch for either direction; review the change by hand"

@@ -21,12 +21,13 @@ import jsonschema_rs
 
 from pytest_thrillpots._errors import ContractSourceError
 from pytest_thrillpots.evolution._limits import check_size
-from pytest_thrillpots.evolution._routing import NO_ADDRESS, Routing
+from pytest_thrillpots.evolution._routing import NO_ADDRESS, Routing, with_traits
 from pytest_thrillpots.evolution._trees import (
     FileTree,
     GitTree,
     MemoryTree,
     Tree,
+    files_under,
     json_kind,
     parse_contract_text,
     shallow_hint,
@@ -59,6 +60,8 @@ class ContractSet:
     version is compared as one even where the other version references it."""
     routing: Routing | None = None
     """Channels, operations and content types: an AsyncAPI document's, None for schema files."""
+    unread: tuple[str, ...] = ()
+    """Files of the schema directory that are not compared: no ``*.schema.json`` of it, and none referenced."""
     merges: dict[tuple[int, int], Any] = field(default_factory=dict)
     """Each ``$ref`` with keywords beside it, merged with its target once (``schema_node``)."""
 
@@ -238,6 +241,8 @@ def _load_directory(tree: Tree, directory: str, label: str) -> ContractSet:
     )
     contracts.schemas = {name: (key, contracts.document(key)) for name, key in _ordered(keys)}
     contracts.events = {name: entry for name, entry in contracts.schemas.items() if name not in contracts.structures}
+    prefix = len(directory) + 1 if directory else 0
+    contracts.unread = tuple(k[prefix:] for k in files_under(tree, directory) if k not in contracts._documents)
     return contracts
 
 
@@ -368,6 +373,10 @@ class _AsyncAPIMessages:
                 )
             return [name]
         self._seen[name] = seen
+        resolve = self.contracts.resolve
+        message = with_traits(
+            message, lambda ref: resolve(ref, message_doc)[1], self.version_2, f"{self.label}: {where}"
+        )
         payload, schema_format = message.get("payload", True), message.get("schemaFormat")
         if isinstance(payload, dict) and "schema" in payload and "schemaFormat" in payload:
             payload, schema_format = payload["schema"], payload["schemaFormat"]
@@ -378,9 +387,18 @@ class _AsyncAPIMessages:
             )
         check_schema(payload, f"{self.label}: the payload of message {name}")
         content_type = message.get("contentType") or self.default_type
-        self.routing.route(name).content_type = str(content_type) if content_type is not None else None
+        route = self.routing.route(name)
+        route.content_type = str(content_type) if content_type is not None else None
+        if message.get("headers") is not None:
+            check_schema(message["headers"], f"{self.label}: the headers of message {name}")
+            route.headers = (message_doc, message["headers"])
+        route.unjudged = {k: (message_doc, message[k]) for k in _UNJUDGED_MESSAGE_FIELDS if k in message}
         self.events[name] = (message_doc, payload)
         return [name]
+
+
+_UNJUDGED_MESSAGE_FIELDS: Final = ("bindings", "correlationId")
+"""What a message says besides its payload, headers and content type that a consumer may depend on."""
 
 
 def _address(value: Any) -> str:

@@ -29,8 +29,8 @@ from pytest_thrillpots._errors import ContractSourceError, did_you_mean
 from pytest_thrillpots.evolution._change import BACKWARD, DEFAULT_MODE, FORWARD, MODES, ContractChange, Mode, Read
 from pytest_thrillpots.evolution._compare import Comparer
 from pytest_thrillpots.evolution._contracts import ContractSet, ContractSource, load_contracts
-from pytest_thrillpots.evolution._routing import compare_routes
-from pytest_thrillpots.evolution._schema import schema_node
+from pytest_thrillpots.evolution._routing import MessageRoute, compare_routes
+from pytest_thrillpots.evolution._schema import Marker, expanded_json, schema_node
 
 if TYPE_CHECKING:  # the pact modules are imported only when pacts are given
     from pytest_thrillpots.evolution._consumers import PactReads, PactSource
@@ -256,15 +256,50 @@ def _changes(before: ContractSet, after: ContractSet) -> list[ContractChange]:
             )
         else:
             if before.routing is not None and after.routing is not None:
-                compare_routes(comparer, before.routing.route(name), after.routing.route(name))
+                old_route, new_route = before.routing.route(name), after.routing.route(name)
+                compare_routes(comparer, old_route, new_route)
+                _compare_message_parts(comparer, (before, old_route), (after, new_route))
             old_root, new_root = schema_node(before, *old_entry), schema_node(after, *new_entry)
             comparer.compare(old_root, new_root, ())
             comparer.compare_definitions(old_root, new_root)
     return changes
 
 
+def _compare_message_parts(
+    comparer: Comparer, old: tuple[ContractSet, MessageRoute], new: tuple[ContractSet, MessageRoute]
+) -> None:
+    """An AsyncAPI message's headers, compared like its payload (at ``<headers>``; no headers is any
+    headers), and its bindings and correlationId, which are compared but not judged."""
+    (before, old_route), (after, new_route) = old, new
+    old_headers, new_headers = old_route.headers or ("", True), new_route.headers or ("", True)
+    comparer.compare(schema_node(before, *old_headers), schema_node(after, *new_headers), (Marker.HEADERS,))
+    for keyword in dict.fromkeys([*old_route.unjudged, *new_route.unjudged]):
+        texts = [
+            expanded_json(contracts, *route.unjudged.get(keyword, ("", None)), keyword=keyword, refs_anywhere=True)
+            for contracts, route in ((before, old_route), (after, new_route))
+        ]
+        if texts[0] != texts[1]:
+            why = (
+                f"the message's {keyword} changed and thrillpots diff does not judge {keyword}, "
+                "so it cannot vouch for either direction; review the change by hand"
+            )
+            comparer.add((), "unsupported_change", backward=why, forward=why, new=keyword)
+
+
 def _notes(before: ContractSet, after: ContractSet) -> tuple[str, ...]:
-    if (before.routing is None) == (after.routing is None):
-        return ()
-    plain = before if before.routing is None else after
-    return (f"Channels, operations and content types not compared: {plain.label} is not an AsyncAPI document.",)
+    notes = []
+    for contracts in (before, after):
+        if contracts.unread:
+            shown = list(contracts.unread[:5]) + (
+                [f"{len(contracts.unread) - 5} more"] if len(contracts.unread) > 5 else []
+            )
+            notes.append(
+                f"Not compared: {_listed(shown)} in {contracts.label}, which no schema references "
+                "(thrillpots diff compares the *.schema.json files of the directory itself, and what they reference)."
+            )
+    if (before.routing is None) != (after.routing is None):
+        plain = before if before.routing is None else after
+        notes.append(
+            f"Channels, operations, content types, headers and bindings not compared: {plain.label} is not an AsyncAPI document."
+        )
+    return tuple(notes)

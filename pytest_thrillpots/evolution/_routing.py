@@ -9,8 +9,12 @@ its address does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
+
+from pytest_thrillpots._errors import ContractSourceError
+from pytest_thrillpots.evolution._trees import json_kind
 
 if TYPE_CHECKING:
     from pytest_thrillpots.evolution._compare import Comparer
@@ -28,6 +32,10 @@ class MessageRoute:
     """The addresses of the channels carrying it (``NO_ADDRESS`` for a channel without one)."""
     operations: set[tuple[str, str]] = field(default_factory=set)
     """``(action, address)``: ``send`` or ``receive``, as AsyncAPI 3 says (2.x ``subscribe`` is ``send``)."""
+    headers: tuple[str, Any] | None = None
+    """The headers schema, with the key of the document it sits in; None when the message has none."""
+    unjudged: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    """``bindings`` and ``correlationId``, with the key of the document they sit in: compared, not judged."""
 
 
 @dataclass
@@ -97,3 +105,45 @@ def compare_routes(comparer: Comparer, old: MessageRoute, new: MessageRoute) -> 
             compatible=f"no reader depends on a {action} of {name} on {address} that did not exist",
             new=f"{action} on {address}",
         )
+
+
+def with_traits(message: dict[str, Any], resolve: Callable[[str], Any], version_2: bool, where: str) -> dict[str, Any]:
+    """The message with its traits applied (each ``$ref`` followed with ``resolve``): in 2.x each
+    trait is merged over the message (JSON Merge Patch, in order); in 3.x the traits are merged in
+    order, and the message over them."""
+    traits = message.get("traits")
+    if traits is None:
+        return message
+    if not isinstance(traits, list):
+        raise ContractSourceError(f"{where}.traits is {json_kind(traits)}, not a list")
+    resolved = []
+    for index, trait in enumerate(traits):
+        for _ in range(64):
+            if not (isinstance(trait, dict) and isinstance(trait.get("$ref"), str)):
+                break
+            trait = resolve(trait["$ref"])
+        if not isinstance(trait, dict):
+            raise ContractSourceError(f"{where}.traits[{index}] is {json_kind(trait)}, not a mapping")
+        resolved.append(trait)
+    merged: Any = {k: v for k, v in message.items() if k != "traits"}
+    if version_2:
+        for trait in resolved:
+            merged = _merge_patch(merged, trait)
+        return dict(merged)
+    applied: Any = {}
+    for trait in resolved:
+        applied = _merge_patch(applied, trait)
+    return dict(_merge_patch(applied, merged))
+
+
+def _merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386 JSON Merge Patch: how AsyncAPI applies a trait."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = _merge_patch(merged.get(key), value)
+    return merged

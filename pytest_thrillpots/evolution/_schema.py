@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ NO_VALUE: Final[Mapping[str, Any]] = MappingProxyType({})
 class Marker(enum.Enum):
     MAP_VALUES = "further keys"
     DEFS = "$defs"
+    HEADERS = "<headers>"
 
 
 Part = str | int | Marker
@@ -57,7 +59,7 @@ def schema_node(contracts: ContractSet, doc: str, raw: Any) -> SchemaNode:
         if not (isinstance(raw, dict) and "$ref" in raw):
             break
         ref = raw["$ref"]
-        constraints = {k: v for k, v in raw.items() if k != "$ref" and k not in ANNOTATIONS}
+        constraints = {k: v for k, v in raw.items() if k != "$ref" and not is_annotation(k)}
         doc, target = contracts.resolve(ref, doc)
         if isinstance(target, dict):
             pointer = ref.partition("#")[2]
@@ -124,9 +126,13 @@ def schema_types(schema: Mapping[str, Any]) -> frozenset[str]:
 
 
 def schema_enum(schema: Mapping[str, Any]) -> tuple[Any, ...] | None:
-    if "const" in schema:
-        return (schema["const"],)
+    """The values ``const`` and ``enum`` allow, both when both are given; None when neither is."""
     values = schema.get("enum")
+    if "const" in schema:
+        const = schema["const"]
+        if isinstance(values, list) and canonical_json(const) not in {canonical_json(v) for v in values}:
+            return ()
+        return (const,)
     return tuple(values) if isinstance(values, list) else None
 
 
@@ -135,6 +141,73 @@ def canonical_json(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return json.dumps(value, sort_keys=True)
+
+
+_SUBSCHEMA: Final = frozenset(
+    {"not", "if", "then", "else", "items", "contains", "additionalProperties", "propertyNames",
+     "unevaluatedProperties", "unevaluatedItems", "additionalItems", "contentSchema"}
+)  # fmt: skip
+
+
+_SUBSCHEMA_LISTS: Final = frozenset({"allOf", "anyOf", "oneOf", "prefixItems", "items"})
+
+
+_SUBSCHEMA_MAPS: Final = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+
+
+def expanded_json(contracts: ContractSet, doc: str, value: Any, *, keyword: str, refs_anywhere: bool = False) -> str:
+    """``keyword``'s ``value`` in a schema of ``doc`` as canonical JSON with every ``$ref``
+    in it replaced by what it leads to and annotations left out: two versions that name the same
+    schema compare equal, and a changed target compares changed.
+
+    Each target is expanded once and stood for by its digest (schemas that share structures stay
+    small); a ``$ref`` back into one being expanded stands for its place (a recursive schema ends).
+    ``refs_anywhere`` follows a ``$ref`` in any object (AsyncAPI bindings), not only where a schema is.
+    """
+    digests: dict[tuple[str, int], str] = {}
+    active: set[tuple[str, int]] = set()
+
+    def schema(node: Any, base: str) -> Any:
+        if not isinstance(node, dict):
+            return literal(node, base)
+        out: dict[str, Any] = {}
+        for key, sub in node.items():
+            if is_annotation(key):
+                continue
+            if key == "$ref" and isinstance(sub, str):
+                out[key] = target(sub, base)
+            elif key in _SUBSCHEMA_MAPS and isinstance(sub, dict):
+                out[key] = {name: schema(item, base) for name, item in sub.items()}
+            elif key in _SUBSCHEMA_LISTS and isinstance(sub, list):
+                out[key] = [schema(item, base) for item in sub]
+            elif key in _SUBSCHEMA:
+                out[key] = schema(sub, base)
+            else:
+                out[key] = literal(sub, base)
+        return out
+
+    def target(ref: str, base: str) -> Any:
+        key, found = contracts.resolve(ref, base)
+        place = (key, id(found))
+        if place in active:
+            return {"recursive": f"{key}#{ref.partition('#')[2]}"}
+        if place not in digests:
+            active.add(place)
+            text = json.dumps(schema(found, key), sort_keys=True)
+            active.discard(place)
+            digests[place] = hashlib.sha256(text.encode()).hexdigest()
+        return {"expanded": digests[place]}
+
+    def literal(node: Any, base: str) -> Any:
+        if isinstance(node, dict) and refs_anywhere:
+            return schema(node, base)
+        if isinstance(node, dict):
+            return {key: literal(item, base) for key, item in node.items()}
+        if isinstance(node, list):
+            return [literal(item, base) for item in node]
+        return json.loads(canonical_json(node))
+
+    return json.dumps(schema({keyword: value}, doc), sort_keys=True)
 
 
 def types_within(narrow: Iterable[str], wide: frozenset[str]) -> bool:
@@ -192,6 +265,8 @@ def render_parts(parts: tuple[Part, ...]) -> str:
     out = ""
     if parts and parts[0] is Marker.DEFS:
         out, parts = f"$defs/{parts[1]}", parts[2:]
+    elif parts and parts[0] is Marker.HEADERS:
+        out, parts = Marker.HEADERS.value, parts[1:]
     for part in parts:
         if part is Marker.MAP_VALUES:
             out += ".*" if out else "*"
@@ -213,7 +288,7 @@ def further_keys(node: SchemaNode) -> SchemaNode | None:
     if extra is True or extra == {}:
         return None
     further = node.child(extra)
-    return None if further.types == ALL_TYPES and not set(further.schema) - ANNOTATIONS else further
+    return None if further.types == ALL_TYPES and not any(not is_annotation(k) for k in further.schema) else further
 
 
 def content_model(further: SchemaNode | None) -> str:
@@ -233,5 +308,10 @@ def further_words(further: SchemaNode | None) -> str:
 
 
 ANNOTATIONS: Final = frozenset(
-    {"title", "description", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly"}
+    {"title", "description", "$comment", "examples", "default", "deprecated", "readOnly", "writeOnly", "externalDocs"}
 )
+"""Keywords that say nothing about which values are valid (and ``x-`` extensions, by ``is_annotation``)."""
+
+
+def is_annotation(keyword: str) -> bool:
+    return keyword in ANNOTATIONS or keyword.startswith("x-")

@@ -93,6 +93,21 @@ class GitTree:
         return result.stdout.decode().strip() if result.returncode == 0 else None
 
 
+_SCHEMA_LIKE: Final = (".json", ".yaml", ".yml")
+
+
+def files_under(tree: Tree, directory: str, *, depth: int = 4) -> list[str]:
+    """The keys of the JSON and YAML files in ``directory`` and its subdirectories (``depth`` levels)."""
+    found: list[str] = []
+    for name in tree.list_dir(directory) or []:
+        key = f"{directory}/{name}" if directory else name
+        if name.endswith(_SCHEMA_LIKE):
+            found.append(key)
+        elif depth > 0 and not name.startswith(".") and tree.list_dir(key) is not None:
+            found.extend(files_under(tree, key, depth=depth - 1))
+    return found
+
+
 def shallow_hint(ref: str, toplevel: str) -> str:
     """Why a ref is missing in a shallow clone (CI checkouts often are), and how to fetch it; else ""."""
 

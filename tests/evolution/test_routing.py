@@ -227,7 +227,7 @@ def test_payloads_only_when_one_side_is_not_an_asyncapi_document(tmp_path: Path)
     report = diff_contracts(tmp_path / "schemas", write(tmp_path, "new.yaml", v3()))
     assert report.changes == ()
     assert report.text().splitlines() == [
-        f"Channels, operations and content types not compared: {tmp_path / 'schemas'} is not an AsyncAPI document.",
+        f"Channels, operations, content types, headers and bindings not compared: {tmp_path / 'schemas'} is not an AsyncAPI document.",
         f"No changes between {tmp_path / 'schemas'} and {tmp_path / 'new.yaml'}: compatible in full mode.",
     ]
 
