@@ -30,7 +30,7 @@ from pytest_thrillpots.validation._codegen import collector
 from pytest_thrillpots.validation._collector import Collector
 from pytest_thrillpots.validation._engine import engine, explain
 from pytest_thrillpots.validation._fastpath import fast_decoder
-from pytest_thrillpots.validation._json import NotJson, plain_json
+from pytest_thrillpots.validation._json import CYCLE, NotJson, cycle_place, plain_json
 from pytest_thrillpots.validation._lines import quote_counter
 from pytest_thrillpots.validation._violation import (
     Violation,
@@ -198,7 +198,8 @@ def _checked(
         if semantic:  # the conventions judge the JSON the payload stands for: plain values
             found.extend(_conventions(plain_json(payload), event_type))
     except NotJson as exc:
-        where = f" at {to_human(exc.parts)}" if exc.parts else ""
+        parts = cycle_place(payload, exc.parts) if exc.what == CYCLE else exc.parts
+        where = f" at {to_human(parts)}" if parts else ""
         raise TypeError(
             "validate() takes parsed JSON (dict, list, str, int, float, bool, None) or JSON text; "
             f"the payload holds a value JSON cannot represent: {exc.what}{where}"

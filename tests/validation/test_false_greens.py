@@ -75,3 +75,33 @@ def test_valid_text_with_unknown_fields_and_escaped_quotes_is_still_valid() -> N
     text = _opt_in_text(note='say "hi"', more={"a": [1, "b"]}, player_id='p"1')
     assert validate(text, "OptInEvent") == []
     assert [v.rule for v in validate(text, "OptInEvent", strict=True)] == ["unknown_field", "unknown_field"]
+
+
+def _cycle_place(payload: object, **mode: bool) -> str:
+    with pytest.raises(TypeError, match="a container that holds itself") as raised:
+        validate(payload, "WinEvent", **mode)
+    return str(raised.value).rpartition(" at ")[2]
+
+
+@pytest.mark.parametrize("mode", MODES, ids=MODE_IDS)
+def test_a_cycle_is_named_at_the_place_that_holds_the_container_again(mode: dict[str, bool]) -> None:
+    """The place named is the first that holds a container already on its way from the root."""
+    event = valid_event("WinEvent")
+    event["self"] = event
+    assert _cycle_place(event, **mode) == "self"
+    event = valid_event("WinEvent")
+    event["metadata"] = event
+    assert _cycle_place(event, **mode) == "metadata"
+    event = valid_event("WinEvent")
+    event["extra"] = [event]
+    assert _cycle_place(event, **mode) == "extra[0]"
+    event = valid_event("WinEvent")
+    event["community_winners"].append(event["community_winners"])
+    assert _cycle_place(event, **mode) == "community_winners[1]"
+    event = valid_event("WinEvent")
+    event["metadata"]["loop"] = event["metadata"]
+    assert _cycle_place(event, **mode) == "metadata.loop"
+    event = valid_event("WinEvent")
+    event["metadata"]["x"] = {5: [1]}
+    event["metadata"]["x"][5].append(event["metadata"]["x"])
+    assert _cycle_place(event, **mode) == 'metadata.x["5"][1]'
