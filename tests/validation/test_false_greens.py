@@ -105,3 +105,14 @@ def test_a_cycle_is_named_at_the_place_that_holds_the_container_again(mode: dict
     event["metadata"]["x"] = {5: [1]}
     event["metadata"]["x"][5].append(event["metadata"]["x"])
     assert _cycle_place(event, **mode) == 'metadata.x["5"][1]'
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not fixed yet: a str holding a lone surrogate passes the dict path, while the text "
+    "json.dumps writes for it is a json violation; checking every string costs the dict path a walk",
+)
+def test_a_lone_surrogate_in_a_dict_gets_the_verdict_of_its_json_text() -> None:
+    event = {**valid_event("OptInEvent"), "player_id": "\ud800"}
+    assert [v.rule for v in validate(json.dumps(event), "OptInEvent")] == ["json"]
+    assert validate(event, "OptInEvent") != []
