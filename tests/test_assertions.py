@@ -713,3 +713,12 @@ def test_matches_spec_repr_and_explanation_stay_short_for_huge_values() -> None:
         '    - expected: "' + "p" * 78 + "… (10002 characters)",
         '    + actual:   "p-1"',
     ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not fixed yet: keys compare by Python's ==, so True and 1 (JSON writes 'true' and '1') are one key",
+)
+def test_keys_that_json_writes_differently_are_different_keys() -> None:
+    with pytest.raises(AssertionError):
+        assert_events_equal({True: "x"}, {1: "x"})

@@ -96,6 +96,46 @@ class NotJson(Exception):
         self.what = what
 
 
+CYCLE = "a container that holds itself (a cycle)"
+
+
+def cycle_place(root: object, parts: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Where a cycle found at ``parts`` closes: the first place on the way from ``root`` that
+    holds a container already on that way.
+
+    A walk that starts below the root (the collector checks what it does not describe, an
+    unknown field say, from where it is) does not see the containers above it, so it finds a
+    cycle back to one of them a step late; the way from the root tells the first repeat.
+    """
+    seen = {id(root)}
+    value: Any = root
+    for depth, step in enumerate(parts):
+        value = _child(value, step)
+        if value is _NOWHERE:
+            return parts
+        if id(value) in seen and json_type(value) in ("array", "object"):
+            return parts[: depth + 1]
+        seen.add(id(value))
+    return parts
+
+
+_NOWHERE = object()
+
+
+def _child(container: Any, step: str | int) -> Any:
+    if isinstance(container, dict):
+        found = dict.get(container, step, _NOWHERE) if type(step) is str else _NOWHERE
+        if found is not _NOWHERE:
+            return found
+        for key, item in dict.items(container):  # a key JSON writes as ``step`` (``5`` as "5")
+            if json_key(key) == step:
+                return item
+        return _NOWHERE
+    if isinstance(container, (list, tuple)) and type(step) is int and 0 <= step < len(container):
+        return container[step]
+    return _NOWHERE
+
+
 def kind_name(value: object) -> str:
     """``a Decimal``, ``a set``: what a value JSON cannot hold is, for the error message."""
     name = type(value).__name__
@@ -121,7 +161,7 @@ class Walk:
 
     def push(self, step: str | int, container: Any) -> None:
         if id(container) in self.active:
-            raise NotJson(self.path(step), "a container that holds itself (a cycle)")
+            raise NotJson(self.path(step), CYCLE)
         self.active.add(id(container))
         self.frames.append((step, container, self._children(container, step)))
 

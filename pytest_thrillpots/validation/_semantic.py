@@ -143,12 +143,14 @@ def _is_epoch_ms(value: float) -> bool:
 
 
 def _is_money(value: float) -> bool:
+    """At least 0, with at most two decimals as JSON writes the number (the shortest text that
+    reads back as it: ``123456.789`` has three, ``0.30000000000000004`` seventeen, ``4.35`` two)."""
     if value < 0:
         return False
-    if _whole(value):  # every float from 2**53 up is whole: value * 100 never overflows below
+    if _whole(value):
         return True
-    cents = value * 100
-    return abs(cents - round(cents)) < 1e-6 * max(1.0, abs(cents))
+    mantissa, _, exponent = float.__repr__(value).partition("e")
+    return len(mantissa.partition(".")[2]) - int(exponent or 0) <= 2
 
 
 def _multipliers(value: Mapping[str, Any], parts: tuple[PathPart, ...]) -> Iterator[Finding]:
@@ -164,7 +166,7 @@ def _multipliers(value: Mapping[str, Any], parts: tuple[PathPart, ...]) -> Itera
                 f"number {number_text(multiplier)}",
                 f"expected a multiplier > 0 for {code}, got {number_text(multiplier)}",
             )
-        elif not _CURRENCY_CODE.match(code):
+        if not _CURRENCY_CODE.match(code):  # a wrong multiplier does not make its key right
             yield (
                 (*parts, "multipliers", code),
                 "currency_code",

@@ -30,7 +30,8 @@ from pytest_thrillpots.validation._codegen import collector
 from pytest_thrillpots.validation._collector import Collector
 from pytest_thrillpots.validation._engine import engine, explain
 from pytest_thrillpots.validation._fastpath import fast_decoder
-from pytest_thrillpots.validation._json import NotJson, plain_json
+from pytest_thrillpots.validation._json import CYCLE, NotJson, cycle_place, plain_json
+from pytest_thrillpots.validation._lines import quote_counter
 from pytest_thrillpots.validation._violation import (
     Violation,
     json_violation,
@@ -47,7 +48,17 @@ class _Route:
     compiles only what text needs.
     """
 
-    __slots__ = ("decode", "event_type", "keys_present", "legacy_parsed", "legacy_python", "parsed", "python", "strict")
+    __slots__ = (
+        "decode",
+        "event_type",
+        "keys_present",
+        "legacy_parsed",
+        "legacy_python",
+        "parsed",
+        "python",
+        "quotes",
+        "strict",
+    )
 
     def __init__(self, event_type: str, strict: bool) -> None:
         self.event_type, self.strict = event_type, strict
@@ -56,6 +67,8 @@ class _Route:
         self.decode: Callable[[Any], Any] | None = None if fast is None else fast.decode
         """The typed decoder (None: the text goes to the collector or the engine)."""
         self.keys_present: Callable[[Any], bool] | None = None if fast is None else fast.keys_present
+        self.quotes: Callable[[Any], int] = quote_counter(event_type)
+        """How many quotes the text of a decoded event holds when it has no unknown field and no key twice."""
         self.parsed: Collector | None = parsed
         """For what a JSON parser returns; None: the engine answers for this type."""
         self.python: Collector | None
@@ -107,23 +120,30 @@ def validate(
     if _coverage.RECORDER is not None:
         _coverage.RECORDER.count_validated(event_type)
     if type(payload) is bytes or isinstance(payload, _TEXT):
+        text = _plain_text(payload)
         decode = route.decode
         if decode is not None and not (semantic or allow_legacy_winners):
             try:
-                decoded = decode(payload)
+                decoded = decode(text)
             except (msgspec.MsgspecError, RecursionError):
                 pass  # not valid, or not sure (a map with further keys): the collector decides
             else:
+                # The decoder skips what it does not read (unknown fields) and keeps the last value
+                # of a key given twice: only text with as many quotes as the decoded event accounts
+                # for holds neither (``_lines``), so only that text is valid without a parse.
                 keys_present = route.keys_present
-                if keys_present is None or keys_present(decoded):
+                quotes = text.count('"') if type(text) is str else text.count(b'"')  # type: ignore[arg-type]
+                if (keys_present is None or keys_present(decoded)) and route.quotes(decoded) == quotes:
                     return []
         try:
-            parsed = _parse(payload)
+            parsed = _parse(text)
         except (msgspec.MsgspecError, RecursionError):
-            parsed = _reparsed(payload)
+            parsed = _reparsed(text)
             if isinstance(parsed, Violation):
                 return [parsed]
-        return _of_parsed(route, parsed, event_type, strict, allow_legacy_winners, semantic)
+        found = _of_parsed(route, parsed, event_type, strict, allow_legacy_winners, semantic)
+        twice = _keys_given_twice(text, parsed)
+        return [*twice, *found] if twice else found
     collect = route.legacy_python if allow_legacy_winners else route.python
     return _checked(collect or _by_engine, payload, event_type, strict, allow_legacy_winners, semantic)
 
@@ -178,7 +198,8 @@ def _checked(
         if semantic:  # the conventions judge the JSON the payload stands for: plain values
             found.extend(_conventions(plain_json(payload), event_type))
     except NotJson as exc:
-        where = f" at {to_human(exc.parts)}" if exc.parts else ""
+        parts = cycle_place(payload, exc.parts) if exc.what == CYCLE else exc.parts
+        where = f" at {to_human(parts)}" if parts else ""
         raise TypeError(
             "validate() takes parsed JSON (dict, list, str, int, float, bool, None) or JSON text; "
             f"the payload holds a value JSON cannot represent: {exc.what}{where}"
@@ -195,6 +216,25 @@ def _conventions(payload: object, event_type: str) -> list[Violation]:
 _parse = msgspec.json.Decoder().decode
 """The parser for text to explain: whole numbers of any size stay ints (orjson makes floats of
 them), duplicate keys keep the last value, like orjson; and it is a little faster."""
+
+
+def _plain_text(payload: Text) -> bytes | bytearray | str:
+    """JSON text as the parsers and the quote count take it: a ``str`` subclass as ``str``, a view as bytes."""
+    if type(payload) is bytes or type(payload) is str or type(payload) is bytearray:
+        return payload
+    if isinstance(payload, str):
+        return str.__str__(payload)
+    return bytes(payload)
+
+
+def _keys_given_twice(text: bytes | bytearray | str, parsed: object) -> list[Violation]:
+    """A ``json`` violation at each key the text gives twice in one object, as ``thrillpots validate`` reports it."""
+    if not isinstance(parsed, (dict, list)):
+        return []
+    from pytest_thrillpots.validation._records import duplicate_keys  # it imports this module
+
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    return duplicate_keys(raw, parsed)
 
 
 def _reparsed(text: Text) -> object:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -154,4 +155,30 @@ def test_the_validate_command_checks_the_conventions_on_request(
         "(that looks like seconds: send milliseconds) [timestamp_ms]",
         "events by type: WinEvent 1",
         "checked 1 events: 0 valid, 1 invalid, 0 unparseable",
+    ]
+
+
+@pytest.mark.parametrize("amount", [123456.789, 1000.001, 99999.999, 10_000_000_000.001, 0.30000000000000004])
+def test_money_with_a_third_decimal_is_reported_however_large_the_amount(amount: float) -> None:
+    """The check allowed a relative error of 1e-6 of the cents: 123456.789 passed as two decimals."""
+    event = OptInEventFactory.seeded(1).build(contribution_value=amount)
+    assert _found(event, "OptInEvent") == [
+        ("contribution_value", "money", f"expected an amount >= 0 with at most two decimals, got {amount!r}"),
+    ]
+
+
+@pytest.mark.parametrize("amount", [0, 0.1, 0.29, 12.5, 123456.78, 99999999.99, 1e16, 2**70, 0.07, 1.15, 2.67, 4.35])
+def test_money_with_two_decimals_or_fewer_passes(amount: float) -> None:
+    event = OptInEventFactory.seeded(1).build(contribution_value=amount)
+    assert _found(event, "OptInEvent") == []
+    assert validate(json.dumps(event), "OptInEvent", semantic=True) == []
+
+
+def test_a_multiplier_key_that_is_no_code_is_reported_with_a_wrong_multiplier() -> None:
+    """A wrong multiplier hid the currency_code violation of its key."""
+    event = WinEventFactory.seeded(1).build()
+    event["currency_multipliers"]["multipliers"]["usd"] = -1
+    assert [(f, r) for f, r, _ in _found(event, "WinEvent")] == [
+        ("currency_multipliers.multipliers.usd", "multiplier"),
+        ("currency_multipliers.multipliers.usd", "currency_code"),
     ]

@@ -333,7 +333,7 @@ def test_equal():
         [
             "E       assert payload does not match matches_spec('OptInEvent', player_id='p-1')",
             "E         spec violations:",
-            "E           <event>: not JSON: a container that holds itself (a cycle) at self.self [type]",
+            "E           <event>: not JSON: a container that holds itself (a cycle) at self [type]",
             "E         field differences:",
             "E           player_id",
             'E             - expected: "p-1"',

@@ -931,9 +931,12 @@ def test_one_wrong_leaf_or_missing_field_is_explained_without_the_engines_error_
     ],
     ids=["last-wrong", "first-wrong", "both-wrong", "nested-first-wrong"],
 )
-def test_duplicate_keys_are_judged_by_the_value_that_wins(text: bytes) -> None:
-    """orjson keeps the last value of a duplicate key; the fast path must agree with it."""
-    assert validate(text, "RafflePayoutErrorEvent") == validate(orjson.loads(text), "RafflePayoutErrorEvent")
+def test_duplicate_keys_are_reported_and_judged_by_the_value_that_wins(text: bytes) -> None:
+    """A key given twice is a `json` violation (first, as `thrillpots validate` lists it); the rest
+    is judged by the last value, as orjson keeps it: the fast path must agree with both."""
+    found = validate(text, "RafflePayoutErrorEvent")
+    assert [v.actual for v in found[:1]] == ["duplicate key"]
+    assert found[1:] == validate(orjson.loads(text), "RafflePayoutErrorEvent")
 
 
 def test_the_open_map_key_check_reaches_maps_inside_arrays() -> None:
