@@ -53,6 +53,12 @@ _WIDEST_INT = 1 << 64
 
 def free_form_quotes(value: object) -> int:
     """The quotes that delimit a free-form value's strings and keys; -1 when the full way should read it."""
+    if type(value) is dict:
+        # Most metadata is one flat object of strings: counted in C, without the walk below.
+        kinds = list(map(type, value.values()))
+        strings = kinds.count(str)
+        if strings == len(kinds) or strings + kinds.count(float) + kinds.count(bool) + kinds.count(NONE) == len(kinds):
+            return 2 * (len(kinds) + strings)
     count = 0
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
@@ -64,7 +70,7 @@ def free_form_quotes(value: object) -> int:
             items: Any = value.values()
         else:  # a list: what the decoder gives for a free-form value is a dict, a list or a scalar
             items = value
-        for item in items:  # scalars here, containers later: most metadata is one flat object
+        for item in items:  # scalars here, containers later
             kind = type(item)
             if kind is str:
                 count += 2
@@ -73,6 +79,9 @@ def free_form_quotes(value: object) -> int:
             elif kind is int and not -_WIDEST_INT < item < _WIDEST_INT:
                 return -1
     return count
+
+
+NONE = type(None)
 
 
 class _Counter:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -12,7 +11,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from pytest_thrillpots.spec import identification
-from pytest_thrillpots.spec._paths import to_pointer
+from pytest_thrillpots.validation._duplicates import duplicate_keys
 from pytest_thrillpots.validation._lines import line_check
 from pytest_thrillpots.validation._validate import validate_parsed
 from pytest_thrillpots.validation._violation import Violation, json_violation, type_violation
@@ -272,63 +271,3 @@ def _positions(items: list[Any], value: object) -> list[int]:
             at = items.index(value, at + 1)
             found.append(at)
     return found
-
-
-class _KeysGivenTwice(dict):  # type: ignore[type-arg]
-    duplicates: list[str]
-
-
-def duplicate_keys(raw: bytes, parsed: Any) -> list[Violation]:
-    """A violation for each object key given twice: parsers disagree on which value wins.
-
-    ``parsed`` is orjson's reading of ``raw``. Compact JSON as most producers write it comes
-    back byte for byte from orjson when no key was given twice, which skips the slow search.
-    """
-    if raw.count(b'"') < 4:
-        return []
-    try:
-        if raw.rstrip(b"\r\n") == orjson.dumps(parsed):
-            return []
-    except orjson.JSONEncodeError:
-        pass  # nested deeper than orjson writes: search the slow way
-
-    any_found = False
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal any_found
-        keys = [key for key, _ in items]
-        if len(set(keys)) == len(keys):
-            return dict(items)
-        any_found = True
-        marked = _KeysGivenTwice(items)
-        marked.duplicates = sorted({k for k in keys if keys.count(k) > 1})
-        return marked
-
-    found: list[Violation] = []
-    try:
-        parsed = json.loads(raw, object_pairs_hook=pairs)
-        if any_found:
-            _collect(parsed, [], found)
-    except (ValueError, RecursionError):
-        return []
-    return found
-
-
-def _collect(value: Any, parts: list[str | int], found: list[Violation]) -> None:
-    if isinstance(value, _KeysGivenTwice):
-        for key in value.duplicates:
-            found.append(
-                Violation(
-                    to_pointer([*parts, key]),
-                    "json",
-                    "each key once",
-                    "duplicate key",
-                    f"duplicate key {key!r}: JSON parsers disagree on which value wins",
-                )
-            )
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _collect(item, [*parts, key], found)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _collect(item, [*parts, index], found)

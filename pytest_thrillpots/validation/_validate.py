@@ -28,6 +28,7 @@ from pytest_thrillpots.spec import check_event_type, raw_schemas
 from pytest_thrillpots.spec._paths import to_human
 from pytest_thrillpots.validation._codegen import collector
 from pytest_thrillpots.validation._collector import Collector
+from pytest_thrillpots.validation._duplicates import duplicate_keys
 from pytest_thrillpots.validation._engine import engine, explain
 from pytest_thrillpots.validation._fastpath import fast_decoder
 from pytest_thrillpots.validation._json import CYCLE, NotJson, cycle_place, plain_json
@@ -120,7 +121,7 @@ def validate(
     if _coverage.RECORDER is not None:
         _coverage.RECORDER.count_validated(event_type)
     if type(payload) is bytes or isinstance(payload, _TEXT):
-        text = _plain_text(payload)
+        text = payload if type(payload) is bytes else _plain_text(payload)
         decode = route.decode
         if decode is not None and not (semantic or allow_legacy_winners):
             try:
@@ -132,7 +133,7 @@ def validate(
                 # of a key given twice: only text with as many quotes as the decoded event accounts
                 # for holds neither (``_lines``), so only that text is valid without a parse.
                 keys_present = route.keys_present
-                quotes = text.count('"') if type(text) is str else text.count(b'"')  # type: ignore[arg-type]
+                quotes = text.count(b'"') if type(text) is not str else text.count('"')  # type: ignore[arg-type]
                 if (keys_present is None or keys_present(decoded)) and route.quotes(decoded) == quotes:
                     return []
         try:
@@ -142,7 +143,7 @@ def validate(
             if isinstance(parsed, Violation):
                 return [parsed]
         found = _of_parsed(route, parsed, event_type, strict, allow_legacy_winners, semantic)
-        twice = _keys_given_twice(text, parsed)
+        twice = duplicate_keys(text, parsed) if type(text) is bytes else _keys_given_twice(text, parsed)
         return [*twice, *found] if twice else found
     collect = route.legacy_python if allow_legacy_winners else route.python
     return _checked(collect or _by_engine, payload, event_type, strict, allow_legacy_winners, semantic)
@@ -231,8 +232,6 @@ def _keys_given_twice(text: bytes | bytearray | str, parsed: object) -> list[Vio
     """A ``json`` violation at each key the text gives twice in one object, as ``thrillpots validate`` reports it."""
     if not isinstance(parsed, (dict, list)):
         return []
-    from pytest_thrillpots.validation._records import duplicate_keys  # it imports this module
-
     raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
     return duplicate_keys(raw, parsed)
 
