@@ -24,7 +24,7 @@ def duplicate_keys(raw: bytes, parsed: Any) -> list[Violation]:
     ``parsed`` is a parser's reading of ``raw`` (orjson's or msgspec's). Compact JSON as most producers write it comes
     back byte for byte from orjson when no key was given twice, which skips the slow search.
     """
-    if raw.count(b'"') < 4:
+    if len(raw) < 11:  # the shortest text with a key given twice: {"":0,"":0}
         return []
     try:
         if raw.rstrip(b"\r\n") == orjson.dumps(parsed):
