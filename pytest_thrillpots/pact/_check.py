@@ -35,7 +35,7 @@ from pytest_thrillpots.pact._reading import (
     read_pact,
 )
 from pytest_thrillpots.pact._satisfiable import Finding, SpecWalker
-from pytest_thrillpots.pact._sources import legacy_description
+from pytest_thrillpots.pact._sources import legacy_description, not_message
 from pytest_thrillpots.spec import EVENT_TYPES, spec
 
 
@@ -205,13 +205,7 @@ def check_document(document: object, *, source: str = "the pact") -> list[Intera
 
 
 def _other(other: OtherInteraction, consumer: str) -> InteractionCheck:
-    finding = Finding(
-        "error",
-        "",
-        "not_message",
-        f"a {other.kind} interaction: ThrillPots publishes asynchronous messages only, so nothing it sends can "
-        "satisfy it",
-    )
+    finding = Finding("error", "", "not_message", not_message(other.kind))
     return InteractionCheck(consumer, other.description, None, (finding,), other.index)
 
 

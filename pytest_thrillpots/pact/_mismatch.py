@@ -39,14 +39,23 @@ def report(
     provider: str,
     failed: bool,
     pacts: Mapping[InteractionKey, MessageInteraction] | None = None,
+    refused: Mapping[InteractionKey, Sequence[str]] | None = None,
 ) -> VerificationResult:
     """The verification's outcome; raises with the failure report when an interaction that counts failed.
 
     ``pacts`` are the pacts' message interactions, read before the run: each failing path
-    says what the pact's matching rule expected there, in the pact's terms.
+    says what the pact's matching rule expected there, in the pact's terms. ``refused`` are the
+    interactions that fail whatever the verifier says, and why (it passes them without checking).
     """
     __tracebackhide__ = True
     pacts = pacts or {}
+    refused = refused or {}
+    results = {
+        **results,
+        "interactionResults": [
+            {**r, "result": "REFUSED"} if _key(r) in refused else r for r in results.get("interactionResults", [])
+        ],
+    }
     interactions = tuple(
         InteractionResult(
             consumer=r.get("consumer", "?"),
@@ -71,12 +80,17 @@ def report(
             "(pact files are named <consumer>-<provider>.json) and the sources"
         )
     if blocking:
-        raise AssertionError(_failure_text(blocking, sent, provider, len(interactions), pacts))
+        raise AssertionError(_failure_text(blocking, sent, provider, len(interactions), pacts, refused))
     return VerificationResult(
         interactions=interactions,
         output=output,
-        pending_failures=_failure_text(pending, sent, provider, len(interactions), pacts) if pending else "",
+        pending_failures=_failure_text(pending, sent, provider, len(interactions), pacts, refused) if pending else "",
     )
+
+
+def _key(result: Mapping[str, Any]) -> InteractionKey:
+    states = tuple(str(s) for s in result.get("providerStates") or [])
+    return str(result.get("consumer", "?")), str(result.get("description", "?")), states
 
 
 def _failure_text(
@@ -85,6 +99,7 @@ def _failure_text(
     provider: str,
     total: int,
     pacts: Mapping[InteractionKey, MessageInteraction],
+    refused: Mapping[InteractionKey, Sequence[str]],
 ) -> str:
     lines = [f"Pact verification of {provider} failed: {len(failures)} of {total} interactions"]
     for result in failures:
@@ -93,6 +108,9 @@ def _failure_text(
         lines.append("")
         lines.append(f"{result.get('consumer', '?')}: {description!r}" + (f" (given {states})" if states else ""))
         state_names = tuple(result.get("providerStates") or [])
+        if _key(result) in refused:
+            lines.extend("  " + line for line in refused[_key(result)])
+            continue
         record = sent.get((description, state_names), SentMessage())
         if record.failure:
             lines.extend("  " + line for line in record.failure)

@@ -121,6 +121,12 @@ class MessageInteraction:
     def state_names(self) -> tuple[str, ...]:
         return tuple(state.name for state in self.provider_states)
 
+    @property
+    def has_contents(self) -> bool:
+        """False when the pact gives no body (no contents, ``null`` or empty): the Pact verifier then
+        compares nothing and passes any message."""
+        return self.contents is not None and self.contents not in ("", b"")
+
     def rule_at(self, parts: Sequence[PathPart]) -> MatchingRule | None:
         """The rule a verifier applies at ``parts`` (its own or the best one above it), or None: equality."""
         return best_rule(self.rules, parts)
@@ -134,6 +140,11 @@ class OtherInteraction:
     kind: str
     """Its V4 type (``Synchronous/HTTP``), or ``HTTP`` for a V3 request and response."""
     index: int
+    provider_states: tuple[ProviderState, ...] = ()
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        return tuple(state.name for state in self.provider_states)
 
 
 @dataclass(frozen=True)
@@ -178,7 +189,8 @@ def read_pact(document: object, *, source: str = "the pact") -> PactDocument:
             raise PactFileError(f"{where} has no description (a string)")
         kind = item.get("type")
         if key == "interactions" and kind != MESSAGE_TYPE and (kind is not None or "contents" not in item):
-            others.append(OtherInteraction(description, str(kind) if kind is not None else "HTTP", index))
+            states = _states(item, f"{where} ({description!r})")
+            others.append(OtherInteraction(description, str(kind) if kind is not None else "HTTP", index, states))
             continue
         messages.append(_message(item, consumer, provider, description, index, f"{where} ({description!r})"))
     return PactDocument(consumer, provider, _specification(document), tuple(messages), tuple(others))
