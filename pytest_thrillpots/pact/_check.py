@@ -35,7 +35,7 @@ from pytest_thrillpots.pact._reading import (
     read_pact,
 )
 from pytest_thrillpots.pact._satisfiable import Finding, SpecWalker
-from pytest_thrillpots.pact._sources import legacy_description, not_message
+from pytest_thrillpots.pact._sources import NO_CONTENTS, legacy_description, not_message
 from pytest_thrillpots.spec import EVENT_TYPES, spec
 
 
@@ -81,12 +81,18 @@ class PactCheck:
     specification: str | None
     interactions: tuple[InteractionCheck, ...]
 
+    @property
+    def empty(self) -> bool:
+        """It holds no interactions: nothing of its consumer's is checked (never a silent pass)."""
+        return not self.interactions
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "consumer": self.consumer,
             "provider": self.provider,
             "specification": self.specification,
+            "empty": self.empty,
             "interactions": [i.to_dict() for i in self.interactions],
         }
 
@@ -121,7 +127,11 @@ class PactCheckReport:
                 f"{len(failing)} of {head} cannot be satisfied by any event the spec allows "
                 f"({_count(errors, 'error')}, {_count(warnings, 'warning')})"
             )
-        tail = f" ({len(warned)} with {_count(warnings, 'warning')})" if warnings else ""
+        notes = [f"{len(warned)} with {_count(warnings, 'warning')}"] if warnings else []
+        empty = sum(pact.empty for pact in self.pacts)
+        if empty:
+            notes.append(f"{empty} pact{'s' if empty != 1 else ''} with no interactions")
+        tail = f" ({'; '.join(notes)})" if notes else ""
         return f"all {head} can be satisfied by events the spec allows{tail}"
 
     def text(self) -> str:
@@ -129,6 +139,8 @@ class PactCheckReport:
         for pact in self.pacts:
             spec_version = f", specification {pact.specification}" if pact.specification else ""
             lines.append(f"{pact.source} ({pact.consumer} -> {pact.provider}{spec_version})")
+            if pact.empty:
+                lines.append(f"  warning: it holds no interactions: nothing of {pact.consumer}'s is checked")
             for check in pact.interactions:
                 status = "FAILS" if not check.satisfiable else "warns" if check.warnings else "ok"
                 kind = f" ({check.event_type})" if check.event_type else ""
@@ -148,6 +160,7 @@ class PactCheckReport:
                 "unsatisfiable": sum(not i.satisfiable for i in checked),
                 "errors": sum(len(i.errors) for i in checked),
                 "warnings": sum(len(i.warnings) for i in checked),
+                "empty_pacts": sum(pact.empty for pact in self.pacts),
             },
             "pacts": [p.to_dict() for p in self.pacts],
             "skipped": list(self.skipped),
@@ -193,6 +206,12 @@ def check_pacts(sources: Iterable[str | Path], *, provider: str = "thrillpots") 
             f"no pact for provider {provider!r} in the sources given"
             + (f" (skipped: {'; '.join(skipped)})" if skipped else "")
         )
+    if all(pact.empty for pact in pacts):
+        # "all 0 interactions can be satisfied" would be a green for nothing checked
+        raise PactVerificationError(
+            f"no interaction for provider {provider!r} in the sources given: "
+            + "; ".join(f"{p.source} ({p.consumer} -> {p.provider}) holds no interactions" for p in pacts)
+        )
     return PactCheckReport(tuple(pacts), tuple(skipped))
 
 
@@ -217,6 +236,10 @@ def check_interaction(interaction: MessageInteraction) -> InteractionCheck:
             interaction.consumer, interaction.description, event_type, tuple(findings), interaction.index
         )
 
+    if not interaction.has_contents:
+        # The verifier compares nothing then and passes any message: verify_pacts fails it.
+        named_type = interaction.event_type if interaction.event_type in EVENT_TYPES else None
+        return result(named_type, [Finding("error", "", "no_contents", NO_CONTENTS)])
     if not interaction.is_json or isinstance(interaction.contents, bytes):
         return result(
             None,
