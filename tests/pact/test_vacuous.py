@@ -159,3 +159,14 @@ def test_a_pact_with_interactions_verifies_without_a_warning(tmp_path: Path) -> 
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert verify_pacts(_producer(), sources=tmp_path).consumers == ["wallet"]
+
+
+def test_a_pact_whose_messages_the_verifier_would_not_read_fails_the_run_naming_it(tmp_path: Path) -> None:
+    # Declared 4.0, the verifier reads no interactions from it and verified the others green.
+    v3 = {"description": "a v3 win", "contents": {"player_id": "zzz"}, "metadata": {"event_type": "WinEvent"}}
+    document = {k: v for k, v in _pact(consumer="crm").items() if k != "interactions"}
+    crm = _write(tmp_path, "crm-thrillpots.json", {**document, "messages": [v3]})
+    _write(tmp_path, "wallet-thrillpots.json", _pact(_message()))
+    with pytest.raises(PactVerificationError) as error:
+        verify_pacts(_producer(), sources=tmp_path)
+    assert str(error.value).startswith(f"{crm} lists V3 'messages' but declares Pact specification 4.0: ")
