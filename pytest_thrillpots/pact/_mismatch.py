@@ -7,7 +7,7 @@ what was expected and what the producer sent.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -40,21 +40,36 @@ def report(
     failed: bool,
     pacts: Mapping[InteractionKey, MessageInteraction] | None = None,
     refused: Mapping[InteractionKey, Sequence[str]] | None = None,
+    expected: Iterable[InteractionKey] = (),
 ) -> VerificationResult:
     """The verification's outcome; raises with the failure report when an interaction that counts failed.
 
     ``pacts`` are the pacts' message interactions, read before the run: each failing path
     says what the pact's matching rule expected there, in the pact's terms. ``refused`` are the
     interactions that fail whatever the verifier says, and why (it passes them without checking).
+    ``expected``: the interactions read from the pacts the verifier was given, each of which its
+    results must hold (one it did not read is never verified, so it fails).
     """
     __tracebackhide__ = True
     pacts = pacts or {}
-    refused = refused or {}
+    refused = dict(refused or {})
+    listed = list(results.get("interactionResults", []))
+    if failed and all(r.get("result") == "OK" or r.get("pending") for r in listed):
+        # The run failed, not an interaction (a pact it could not load): its own words say why.
+        when = (
+            f"after verifying {len(listed)} interactions, none of them failing"
+            if listed
+            else "before verifying any interaction"
+        )
+        raise PactVerificationError(f"the Pact verifier of provider {provider!r} failed {when}:\n{output.strip()}")
+    reported = {_key(r) for r in listed}
+    for consumer, description, states in dict.fromkeys(expected):
+        if (consumer, description, states) not in reported:
+            refused[consumer, description, states] = [NEVER_VERIFIED]
+            listed.append({"consumer": consumer, "description": description, "providerStates": list(states)})
     results = {
         **results,
-        "interactionResults": [
-            {**r, "result": "REFUSED"} if _key(r) in refused else r for r in results.get("interactionResults", [])
-        ],
+        "interactionResults": [{**r, "result": "REFUSED"} if _key(r) in refused else r for r in listed],
     }
     interactions = tuple(
         InteractionResult(
@@ -67,13 +82,6 @@ def report(
     )
     blocking = [r for r in results.get("interactionResults", []) if r.get("result") != "OK" and not r.get("pending")]
     pending = [r for r in results.get("interactionResults", []) if r.get("result") != "OK" and r.get("pending")]
-    if failed and not blocking:
-        when = (
-            f"after verifying {len(interactions_)} interactions, none of them failing"
-            if (interactions_ := results.get("interactionResults", []))
-            else "before verifying any interaction"
-        )
-        raise PactVerificationError(f"the Pact verifier of provider {provider!r} failed {when}:\n{output.strip()}")
     if not interactions:
         raise PactVerificationError(
             f"no interaction for provider {provider!r} in the pacts given: check the provider name "
@@ -86,6 +94,9 @@ def report(
         output=output,
         pending_failures=_failure_text(pending, sent, provider, len(interactions), pacts, refused) if pending else "",
     )
+
+
+NEVER_VERIFIED = "the Pact verifier never verified it: it is in the pacts given, but not in the verifier's results"
 
 
 def _key(result: Mapping[str, Any]) -> InteractionKey:

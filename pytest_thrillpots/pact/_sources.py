@@ -54,11 +54,14 @@ class PactIndex:
     refused: dict[InteractionKey, list[str]] = field(default_factory=dict)
     """Interactions that fail whatever the verifier says, and why: the verifier passes them
     without checking anything ThrillPots sends (a message without contents, a synchronous message)."""
+    expected: list[InteractionKey] = field(default_factory=list)
+    """The interactions of the pacts read from files and URLs: the verifier reads the same
+    documents, so each must be in its results (the broker's pacts may differ between two reads)."""
     empty: list[str] = field(default_factory=list)
     """The pacts holding no interactions, each said (the verifier skips them with a warning in
     its own output only)."""
 
-    def add(self, document: object, source: str, *, named: bool = False) -> None:
+    def add(self, document: object, source: str, *, named: bool = False, expect: bool = True) -> None:
         """Add one pact document's messages (raises ``PactFileError`` naming ``source`` when it is no pact).
 
         ``named``: the source names this one pact (a file or URL, not a directory), which the
@@ -79,8 +82,12 @@ class PactIndex:
             )
         for other in pact.others:
             self.refused[pact.consumer, other.description, other.state_names] = [not_message(other.kind)]
+            if expect:
+                self.expected.append((pact.consumer, other.description, other.state_names))
         for message in pact.messages:
             self.interactions[message.consumer, message.description, message.state_names] = message
+            if expect:
+                self.expected.append((message.consumer, message.description, message.state_names))
             if not message.has_contents:
                 self.refused[message.consumer, message.description, message.state_names] = [NO_CONTENTS]
             if message.event_type is not None:

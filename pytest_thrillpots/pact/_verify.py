@@ -109,7 +109,7 @@ def verify_pacts(
                 broker_pacts(broker, provider, publish.branch if publish is not None else None)
             ):
                 try:
-                    index.add(pact, f"pact {number + 1} of the broker's pacts for verification")
+                    index.add(pact, f"pact {number + 1} of the broker's pacts for verification", expect=False)
                 except PactFileError as exc:
                     warnings.warn(f"{exc}; the verifier reads it on its own", stacklevel=2)
         if publish is not None:
@@ -125,4 +125,4 @@ def verify_pacts(
             failed = True
         results = verifier.results
         output = str(verifier.output(strip_ansi=True))
-    return report(results, output, server.sent, provider, failed, index.interactions, index.refused)
+    return report(results, output, server.sent, provider, failed, index.interactions, index.refused, index.expected)

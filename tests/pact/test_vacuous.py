@@ -170,3 +170,18 @@ def test_a_pact_whose_messages_the_verifier_would_not_read_fails_the_run_naming_
     with pytest.raises(PactVerificationError) as error:
         verify_pacts(_producer(), sources=tmp_path)
     assert str(error.value).startswith(f"{crm} lists V3 'messages' but declares Pact specification 4.0: ")
+
+
+def test_an_interaction_the_verifier_never_reports_fails_the_run() -> None:
+    # A safety net under the reader: whatever the verifier does not read, it cannot call verified.
+    from pytest_thrillpots.pact._mismatch import report
+
+    results = {"interactionResults": [{"consumer": "wallet", "description": "a win", "result": "OK"}]}
+    with pytest.raises(AssertionError) as failure:
+        report(results, "", {}, "thrillpots", False, expected=[("wallet", "a win", ()), ("crm", "an opt-in", ("s",))])
+    assert str(failure.value) == (
+        "Pact verification of thrillpots failed: 1 of 2 interactions\n"
+        "\n"
+        "crm: 'an opt-in' (given s)\n"
+        "  the Pact verifier never verified it: it is in the pacts given, but not in the verifier's results"
+    )
