@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_thrillpots._errors import did_you_mean
+from pytest_thrillpots.pact._interactions import CONTENT_TYPE
 from pytest_thrillpots.pact._reading import (
     MessageInteraction,
     OtherInteraction,
@@ -231,15 +232,17 @@ def _other(other: OtherInteraction, consumer: str) -> InteractionCheck:
 def check_interaction(interaction: MessageInteraction) -> InteractionCheck:
     """Which event one message interaction is, and what in it no event the spec allows can satisfy."""
 
-    def result(event_type: str | None, findings: Iterable[Finding]) -> InteractionCheck:
+    def result(event_type: str | None, findings: Iterable[Finding], *, sent: bool = True) -> InteractionCheck:
+        # sent: the interaction is a JSON message, so what ThrillPots sends with it is judged too
+        extra = _metadata_findings(interaction) if sent else []
         return InteractionCheck(
-            interaction.consumer, interaction.description, event_type, tuple(findings), interaction.index
+            interaction.consumer, interaction.description, event_type, (*extra, *findings), interaction.index
         )
 
     if not interaction.has_contents:
         # The verifier compares nothing then and passes any message: verify_pacts fails it.
         named_type = interaction.event_type if interaction.event_type in EVENT_TYPES else None
-        return result(named_type, [Finding("error", "", "no_contents", NO_CONTENTS)])
+        return result(named_type, [Finding("error", "", "no_contents", NO_CONTENTS)], sent=False)
     if not interaction.is_json or isinstance(interaction.contents, bytes):
         return result(
             None,
@@ -251,6 +254,7 @@ def check_interaction(interaction: MessageInteraction) -> InteractionCheck:
                     f"its contents are {interaction.content_type}, not JSON: every ThrillPots event is a JSON object",
                 )
             ],
+            sent=False,
         )
     named = interaction.metadata.get("event_type")
     if named is not None:
@@ -298,6 +302,52 @@ def check_interaction(interaction: MessageInteraction) -> InteractionCheck:
         f"no event_type in its message metadata, and its contents fit no event: checked as {closest}, the closest",
     )
     return result(closest, [note, *by_type[closest]])
+
+
+SENT_METADATA = {
+    "event_type": None,
+    "contentType": CONTENT_TYPE,
+    "content-type": CONTENT_TYPE,
+    "Content-Type": CONTENT_TYPE,
+}
+"""The metadata every ThrillPots message carries (the AsyncAPI document's headers), and its value
+where it is fixed; the verifier compares the metadata a pact expects as well as the body."""
+
+
+def _metadata_findings(interaction: MessageInteraction) -> list[Finding]:
+    findings = []
+    if interaction.content_type is not None and interaction.content_type.strip().lower() != CONTENT_TYPE:
+        findings.append(
+            Finding(
+                "error",
+                "",
+                "content_type",
+                f"its contents are {interaction.content_type}, but ThrillPots messages are {CONTENT_TYPE}, so no "
+                "message can pass",
+            )
+        )
+    for key, value in interaction.metadata.items():
+        if key not in SENT_METADATA:
+            findings.append(
+                Finding(
+                    "error",
+                    "",
+                    "metadata",
+                    f"message metadata {key!r}: ThrillPots messages carry only the event_type and contentType "
+                    "metadata, so no message can pass",
+                )
+            )
+        elif SENT_METADATA[key] not in (None, value) and key not in interaction.metadata_rules:
+            findings.append(
+                Finding(
+                    "error",
+                    "",
+                    "metadata",
+                    f"message metadata {key!r}: the pact expects {json.dumps(value)}, but ThrillPots messages say "
+                    f"{json.dumps(SENT_METADATA[key])} (the verifier compares it exactly), so no message can pass",
+                )
+            )
+    return findings
 
 
 def _check_as(interaction: MessageInteraction, event_type: str) -> list[Finding]:

@@ -337,3 +337,29 @@ def test_a_pact_holding_no_interactions_is_said_and_alone_is_no_green(
         "all 1 interaction in 2 pacts can be satisfied by events the spec allows (1 pact with no interactions)",
     ]
     assert report.to_dict()["counts"]["empty_pacts"] == 1
+
+
+@pytest.mark.parametrize(
+    ("metadata", "content_type", "expected"),
+    [
+        ({"event_type": "WinEvent", "topic": "jackpots"}, "application/json",
+         ["error: message metadata 'topic': ThrillPots messages carry only the event_type and contentType metadata, "
+          "so no message can pass [metadata]"]),
+        ({"event_type": "WinEvent", "contentType": "application/json;charset=utf-8"}, "application/json",
+         ['error: message metadata \'contentType\': the pact expects "application/json;charset=utf-8", but ThrillPots '
+          'messages say "application/json" (the verifier compares it exactly), so no message can pass [metadata]']),
+        ({"event_type": "WinEvent"}, "application/vnd.thrillpots+json",
+         ["error: its contents are application/vnd.thrillpots+json, but ThrillPots messages are application/json, so "
+          "no message can pass [content_type]"]),
+        ({"event_type": "WinEvent", "contentType": "application/json"}, "Application/JSON", []),
+    ],
+)  # fmt: skip
+def test_message_metadata_thrillpots_never_sends_cannot_be_satisfied(
+    metadata: dict[str, Any], content_type: str, expected: list[str]
+) -> None:
+    # The verifier compares the metadata too: check-pacts calling these satisfiable was a false green.
+    message = _message({"player_id": "p-1"})
+    message["metadata"] = metadata
+    message["contents"]["contentType"] = content_type
+    (check,) = check_document(_pact(message))
+    assert (check.event_type, [f"{f.severity}: {f}" for f in check.findings]) == ("WinEvent", expected)
