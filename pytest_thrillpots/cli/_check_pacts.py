@@ -9,7 +9,7 @@ forbids. Warnings: a value where the spec allows null, an integer or decimal whe
 number, a message without event_type metadata.
 
 Exit status: 0 when every interaction can be satisfied (warnings or not), 1 when one cannot, 2
-on a usage error (a missing source, a file that is not a pact).
+on a usage error (a missing source, a file that is not a pact, pacts holding no interactions).
 
 examples:
   thrillpots check-pacts pacts/

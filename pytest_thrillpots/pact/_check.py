@@ -29,13 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from pytest_thrillpots._errors import did_you_mean
+from pytest_thrillpots.pact._interactions import CONTENT_TYPE
 from pytest_thrillpots.pact._reading import (
     MessageInteraction,
     OtherInteraction,
     read_pact,
 )
 from pytest_thrillpots.pact._satisfiable import Finding, SpecWalker
-from pytest_thrillpots.pact._sources import legacy_description
+from pytest_thrillpots.pact._sources import NO_CONTENTS, legacy_description, not_message
 from pytest_thrillpots.spec import EVENT_TYPES, spec
 
 
@@ -81,12 +82,18 @@ class PactCheck:
     specification: str | None
     interactions: tuple[InteractionCheck, ...]
 
+    @property
+    def empty(self) -> bool:
+        """It holds no interactions: nothing of its consumer's is checked (never a silent pass)."""
+        return not self.interactions
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "consumer": self.consumer,
             "provider": self.provider,
             "specification": self.specification,
+            "empty": self.empty,
             "interactions": [i.to_dict() for i in self.interactions],
         }
 
@@ -121,7 +128,11 @@ class PactCheckReport:
                 f"{len(failing)} of {head} cannot be satisfied by any event the spec allows "
                 f"({_count(errors, 'error')}, {_count(warnings, 'warning')})"
             )
-        tail = f" ({len(warned)} with {_count(warnings, 'warning')})" if warnings else ""
+        notes = [f"{len(warned)} with {_count(warnings, 'warning')}"] if warnings else []
+        empty = sum(pact.empty for pact in self.pacts)
+        if empty:
+            notes.append(f"{empty} pact{'s' if empty != 1 else ''} with no interactions")
+        tail = f" ({'; '.join(notes)})" if notes else ""
         return f"all {head} can be satisfied by events the spec allows{tail}"
 
     def text(self) -> str:
@@ -129,6 +140,8 @@ class PactCheckReport:
         for pact in self.pacts:
             spec_version = f", specification {pact.specification}" if pact.specification else ""
             lines.append(f"{pact.source} ({pact.consumer} -> {pact.provider}{spec_version})")
+            if pact.empty:
+                lines.append(f"  warning: it holds no interactions: nothing of {pact.consumer}'s is checked")
             for check in pact.interactions:
                 status = "FAILS" if not check.satisfiable else "warns" if check.warnings else "ok"
                 kind = f" ({check.event_type})" if check.event_type else ""
@@ -148,6 +161,7 @@ class PactCheckReport:
                 "unsatisfiable": sum(not i.satisfiable for i in checked),
                 "errors": sum(len(i.errors) for i in checked),
                 "warnings": sum(len(i.warnings) for i in checked),
+                "empty_pacts": sum(pact.empty for pact in self.pacts),
             },
             "pacts": [p.to_dict() for p in self.pacts],
             "skipped": list(self.skipped),
@@ -193,6 +207,12 @@ def check_pacts(sources: Iterable[str | Path], *, provider: str = "thrillpots") 
             f"no pact for provider {provider!r} in the sources given"
             + (f" (skipped: {'; '.join(skipped)})" if skipped else "")
         )
+    if all(pact.empty for pact in pacts):
+        # "all 0 interactions can be satisfied" would be a green for nothing checked
+        raise PactVerificationError(
+            f"no interaction for provider {provider!r} in the sources given: "
+            + "; ".join(f"{p.source} ({p.consumer} -> {p.provider}) holds no interactions" for p in pacts)
+        )
     return PactCheckReport(tuple(pacts), tuple(skipped))
 
 
@@ -205,24 +225,24 @@ def check_document(document: object, *, source: str = "the pact") -> list[Intera
 
 
 def _other(other: OtherInteraction, consumer: str) -> InteractionCheck:
-    finding = Finding(
-        "error",
-        "",
-        "not_message",
-        f"a {other.kind} interaction: ThrillPots publishes asynchronous messages only, so nothing it sends can "
-        "satisfy it",
-    )
+    finding = Finding("error", "", "not_message", not_message(other.kind))
     return InteractionCheck(consumer, other.description, None, (finding,), other.index)
 
 
 def check_interaction(interaction: MessageInteraction) -> InteractionCheck:
     """Which event one message interaction is, and what in it no event the spec allows can satisfy."""
 
-    def result(event_type: str | None, findings: Iterable[Finding]) -> InteractionCheck:
+    def result(event_type: str | None, findings: Iterable[Finding], *, sent: bool = True) -> InteractionCheck:
+        # sent: the interaction is a JSON message, so what ThrillPots sends with it is judged too
+        extra = _metadata_findings(interaction) if sent else []
         return InteractionCheck(
-            interaction.consumer, interaction.description, event_type, tuple(findings), interaction.index
+            interaction.consumer, interaction.description, event_type, (*extra, *findings), interaction.index
         )
 
+    if not interaction.has_contents:
+        # The verifier compares nothing then and passes any message: verify_pacts fails it.
+        named_type = interaction.event_type if interaction.event_type in EVENT_TYPES else None
+        return result(named_type, [Finding("error", "", "no_contents", NO_CONTENTS)], sent=False)
     if not interaction.is_json or isinstance(interaction.contents, bytes):
         return result(
             None,
@@ -234,6 +254,7 @@ def check_interaction(interaction: MessageInteraction) -> InteractionCheck:
                     f"its contents are {interaction.content_type}, not JSON: every ThrillPots event is a JSON object",
                 )
             ],
+            sent=False,
         )
     named = interaction.metadata.get("event_type")
     if named is not None:
@@ -281,6 +302,52 @@ def check_interaction(interaction: MessageInteraction) -> InteractionCheck:
         f"no event_type in its message metadata, and its contents fit no event: checked as {closest}, the closest",
     )
     return result(closest, [note, *by_type[closest]])
+
+
+SENT_METADATA = {
+    "event_type": None,
+    "contentType": CONTENT_TYPE,
+    "content-type": CONTENT_TYPE,
+    "Content-Type": CONTENT_TYPE,
+}
+"""The metadata every ThrillPots message carries (the AsyncAPI document's headers), and its value
+where it is fixed; the verifier compares the metadata a pact expects as well as the body."""
+
+
+def _metadata_findings(interaction: MessageInteraction) -> list[Finding]:
+    findings = []
+    if interaction.content_type is not None and interaction.content_type.strip().lower() != CONTENT_TYPE:
+        findings.append(
+            Finding(
+                "error",
+                "",
+                "content_type",
+                f"its contents are {interaction.content_type}, but ThrillPots messages are {CONTENT_TYPE}, so no "
+                "message can pass",
+            )
+        )
+    for key, value in interaction.metadata.items():
+        if key not in SENT_METADATA:
+            findings.append(
+                Finding(
+                    "error",
+                    "",
+                    "metadata",
+                    f"message metadata {key!r}: ThrillPots messages carry only the event_type and contentType "
+                    "metadata, so no message can pass",
+                )
+            )
+        elif SENT_METADATA[key] not in (None, value) and key not in interaction.metadata_rules:
+            findings.append(
+                Finding(
+                    "error",
+                    "",
+                    "metadata",
+                    f"message metadata {key!r}: the pact expects {json.dumps(value)}, but ThrillPots messages say "
+                    f"{json.dumps(SENT_METADATA[key])} (the verifier compares it exactly), so no message can pass",
+                )
+            )
+    return findings
 
 
 def _check_as(interaction: MessageInteraction, event_type: str) -> list[Finding]:

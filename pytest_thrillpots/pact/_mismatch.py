@@ -7,7 +7,7 @@ what was expected and what the producer sent.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -39,14 +39,38 @@ def report(
     provider: str,
     failed: bool,
     pacts: Mapping[InteractionKey, MessageInteraction] | None = None,
+    refused: Mapping[InteractionKey, Sequence[str]] | None = None,
+    expected: Iterable[InteractionKey] = (),
 ) -> VerificationResult:
     """The verification's outcome; raises with the failure report when an interaction that counts failed.
 
     ``pacts`` are the pacts' message interactions, read before the run: each failing path
-    says what the pact's matching rule expected there, in the pact's terms.
+    says what the pact's matching rule expected there, in the pact's terms. ``refused`` are the
+    interactions that fail whatever the verifier says, and why (it passes them without checking).
+    ``expected``: the interactions read from the pacts the verifier was given, each of which its
+    results must hold (one it did not read is never verified, so it fails).
     """
     __tracebackhide__ = True
     pacts = pacts or {}
+    refused = dict(refused or {})
+    listed = list(results.get("interactionResults", []))
+    if failed and all(r.get("result") == "OK" or r.get("pending") for r in listed):
+        # The run failed, not an interaction (a pact it could not load): its own words say why.
+        when = (
+            f"after verifying {len(listed)} interactions, none of them failing"
+            if listed
+            else "before verifying any interaction"
+        )
+        raise PactVerificationError(f"the Pact verifier of provider {provider!r} failed {when}:\n{output.strip()}")
+    reported = {_key(r) for r in listed}
+    for consumer, description, states in dict.fromkeys(expected):
+        if (consumer, description, states) not in reported:
+            refused[consumer, description, states] = [NEVER_VERIFIED]
+            listed.append({"consumer": consumer, "description": description, "providerStates": list(states)})
+    results = {
+        **results,
+        "interactionResults": [{**r, "result": "REFUSED"} if _key(r) in refused else r for r in listed],
+    }
     interactions = tuple(
         InteractionResult(
             consumer=r.get("consumer", "?"),
@@ -58,25 +82,26 @@ def report(
     )
     blocking = [r for r in results.get("interactionResults", []) if r.get("result") != "OK" and not r.get("pending")]
     pending = [r for r in results.get("interactionResults", []) if r.get("result") != "OK" and r.get("pending")]
-    if failed and not blocking:
-        when = (
-            f"after verifying {len(interactions_)} interactions, none of them failing"
-            if (interactions_ := results.get("interactionResults", []))
-            else "before verifying any interaction"
-        )
-        raise PactVerificationError(f"the Pact verifier of provider {provider!r} failed {when}:\n{output.strip()}")
     if not interactions:
         raise PactVerificationError(
             f"no interaction for provider {provider!r} in the pacts given: check the provider name "
             "(pact files are named <consumer>-<provider>.json) and the sources"
         )
     if blocking:
-        raise AssertionError(_failure_text(blocking, sent, provider, len(interactions), pacts))
+        raise AssertionError(_failure_text(blocking, sent, provider, len(interactions), pacts, refused))
     return VerificationResult(
         interactions=interactions,
         output=output,
-        pending_failures=_failure_text(pending, sent, provider, len(interactions), pacts) if pending else "",
+        pending_failures=_failure_text(pending, sent, provider, len(interactions), pacts, refused) if pending else "",
     )
+
+
+NEVER_VERIFIED = "the Pact verifier never verified it: it is in the pacts given, but not in the verifier's results"
+
+
+def _key(result: Mapping[str, Any]) -> InteractionKey:
+    states = tuple(str(s) for s in result.get("providerStates") or [])
+    return str(result.get("consumer", "?")), str(result.get("description", "?")), states
 
 
 def _failure_text(
@@ -85,6 +110,7 @@ def _failure_text(
     provider: str,
     total: int,
     pacts: Mapping[InteractionKey, MessageInteraction],
+    refused: Mapping[InteractionKey, Sequence[str]],
 ) -> str:
     lines = [f"Pact verification of {provider} failed: {len(failures)} of {total} interactions"]
     for result in failures:
@@ -93,6 +119,9 @@ def _failure_text(
         lines.append("")
         lines.append(f"{result.get('consumer', '?')}: {description!r}" + (f" (given {states})" if states else ""))
         state_names = tuple(result.get("providerStates") or [])
+        if _key(result) in refused:
+            lines.extend("  " + line for line in refused[_key(result)])
+            continue
         record = sent.get((description, state_names), SentMessage())
         if record.failure:
             lines.extend("  " + line for line in record.failure)

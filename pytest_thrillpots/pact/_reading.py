@@ -121,6 +121,12 @@ class MessageInteraction:
     def state_names(self) -> tuple[str, ...]:
         return tuple(state.name for state in self.provider_states)
 
+    @property
+    def has_contents(self) -> bool:
+        """False when the pact gives no body (no contents, ``null`` or empty): the Pact verifier then
+        compares nothing and passes any message."""
+        return self.contents is not None and self.contents not in ("", b"")
+
     def rule_at(self, parts: Sequence[PathPart]) -> MatchingRule | None:
         """The rule a verifier applies at ``parts`` (its own or the best one above it), or None: equality."""
         return best_rule(self.rules, parts)
@@ -134,6 +140,11 @@ class OtherInteraction:
     kind: str
     """Its V4 type (``Synchronous/HTTP``), or ``HTTP`` for a V3 request and response."""
     index: int
+    provider_states: tuple[ProviderState, ...] = ()
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        return tuple(state.name for state in self.provider_states)
 
 
 @dataclass(frozen=True)
@@ -167,6 +178,21 @@ def read_pact(document: object, *, source: str = "the pact") -> PactDocument:
     listed = document[key]
     if not isinstance(listed, list):
         raise PactFileError(f"{source}: '{key}' must be a list, not {_json_kind(listed)}")
+    # What the Pact verifier would not read as messages is refused here, or it would go unverified
+    # while check-pacts checked it: the verifier reads one list, chosen by the declared version.
+    if "interactions" in document and "messages" in document:
+        raise PactFileError(
+            f"{source} lists both 'interactions' (V4) and 'messages' (V3): the Pact verifier reads only one of them, "
+            "so the others would never be verified (a pact holds one list)"
+        )
+    specification = _specification(document)
+    major = _major(specification)
+    if key == "messages" and major is not None and major >= 4:
+        raise PactFileError(
+            f"{source} lists V3 'messages' but declares Pact specification {specification}: the Pact verifier reads "
+            "only the 'interactions' of a V4 pact, so none of its messages would be verified (declare 3.0.0, or "
+            "write V4 interactions)"
+        )
     messages: list[MessageInteraction] = []
     others: list[OtherInteraction] = []
     for index, item in enumerate(listed):
@@ -177,11 +203,24 @@ def read_pact(document: object, *, source: str = "the pact") -> PactDocument:
         if not isinstance(description, str):
             raise PactFileError(f"{where} has no description (a string)")
         kind = item.get("type")
+        if kind == MESSAGE_TYPE and major is not None and major < 4:
+            raise PactFileError(
+                f"{where} ({description!r}) is a V4 {MESSAGE_TYPE} interaction but the pact declares Pact "
+                f"specification {specification}: the Pact verifier reads a V3 pact's interactions as HTTP requests, "
+                "so this message would never be verified as one (declare 4.0)"
+            )
         if key == "interactions" and kind != MESSAGE_TYPE and (kind is not None or "contents" not in item):
-            others.append(OtherInteraction(description, str(kind) if kind is not None else "HTTP", index))
+            states = _states(item, f"{where} ({description!r})")
+            others.append(OtherInteraction(description, str(kind) if kind is not None else "HTTP", index, states))
             continue
         messages.append(_message(item, consumer, provider, description, index, f"{where} ({description!r})"))
-    return PactDocument(consumer, provider, _specification(document), tuple(messages), tuple(others))
+    return PactDocument(consumer, provider, specification, tuple(messages), tuple(others))
+
+
+def _major(specification: str | None) -> int | None:
+    """The major version of a declared Pact specification (``4.0`` -> 4), or None."""
+    match = re.match(r"\s*[vV]?(\d+)", specification or "")
+    return int(match.group(1)) if match else None
 
 
 def _participant(document: Mapping[str, Any], role: str, source: str) -> str:

@@ -32,6 +32,17 @@ InteractionKey = tuple[str, str, tuple[str, ...]]
 """An interaction as the verifier's results name it: consumer, description, provider state names."""
 
 
+def not_message(kind: str) -> str:
+    """Why an interaction of another kind than an asynchronous message never passes."""
+    return f"a {kind} interaction: ThrillPots publishes asynchronous messages only, so nothing it sends can satisfy it"
+
+
+NO_CONTENTS: Final = (
+    "its pact has no message contents: the verifier compares nothing then, and would pass any message. The "
+    "consumer's pact says the body it expects (thrillpots_pact.expects() writes it)"
+)
+
+
 @dataclass
 class PactIndex:
     """What the pacts given to one verification hold, read before the run."""
@@ -40,14 +51,45 @@ class PactIndex:
     routes: Routes = field(default_factory=dict)
     interactions: dict[InteractionKey, MessageInteraction] = field(default_factory=dict)
     """Each message interaction, for the failure report's words (what the pact expected)."""
+    refused: dict[InteractionKey, list[str]] = field(default_factory=dict)
+    """Interactions that fail whatever the verifier says, and why: the verifier passes them
+    without checking anything ThrillPots sends (a message without contents, a synchronous message)."""
+    expected: list[InteractionKey] = field(default_factory=list)
+    """The interactions of the pacts read from files and URLs: the verifier reads the same
+    documents, so each must be in its results (the broker's pacts may differ between two reads)."""
+    empty: list[str] = field(default_factory=list)
+    """The pacts holding no interactions, each said (the verifier skips them with a warning in
+    its own output only)."""
 
-    def add(self, document: object, source: str) -> None:
-        """Add one pact document's messages (raises ``PactFileError`` naming ``source`` when it is no pact)."""
+    def add(self, document: object, source: str, *, named: bool = False, expect: bool = True) -> None:
+        """Add one pact document's messages (raises ``PactFileError`` naming ``source`` when it is no pact).
+
+        ``named``: the source names this one pact (a file or URL, not a directory), which the
+        verifier verifies whatever provider it is for: one of another provider is refused.
+        """
         pact = read_pact(document, source=source)
         if pact.provider != self.provider:
-            return  # another provider's pact: the verifier skips it too
+            if named:
+                raise PactVerificationError(
+                    f"{source} is a pact with provider {pact.provider!r}, not {self.provider!r}: verify it with "
+                    f"verify_pacts(..., provider={pact.provider!r})"
+                )
+            return  # another provider's pact in a directory: the verifier skips it too
+        if not pact.messages and not pact.others:
+            self.empty.append(
+                f"{source} ({pact.consumer} -> {pact.provider}) holds no interactions: nothing of "
+                f"{pact.consumer}'s is verified"
+            )
+        for other in pact.others:
+            self.refused[pact.consumer, other.description, other.state_names] = [not_message(other.kind)]
+            if expect:
+                self.expected.append((pact.consumer, other.description, other.state_names))
         for message in pact.messages:
             self.interactions[message.consumer, message.description, message.state_names] = message
+            if expect:
+                self.expected.append((message.consumer, message.description, message.state_names))
+            if not message.has_contents:
+                self.refused[message.consumer, message.description, message.state_names] = [NO_CONTENTS]
             if message.event_type is not None:
                 self.routes.setdefault(message.description, {}).setdefault(message.event_type, set()).add(
                     message.consumer

@@ -88,12 +88,12 @@ def verify_pacts(
     for source in sources:
         if is_url(source):
             remote = Remote.of(str(source), credentials)
-            index.add(fetch_pact_url(remote), remote.url)
+            index.add(fetch_pact_url(remote), remote.url, named=True)
             verifier_sources.append((str(source), remote.verifier_auth))
         else:
             local, files = local_pact_files(source)
             for path in files:
-                index.add(read_pact_file(path), str(path))
+                index.add(read_pact_file(path), str(path), named=path == local)
             verifier_sources.append((local, {}))
 
     with MessageServer(producer, states) as server:
@@ -109,11 +109,13 @@ def verify_pacts(
                 broker_pacts(broker, provider, publish.branch if publish is not None else None)
             ):
                 try:
-                    index.add(pact, f"pact {number + 1} of the broker's pacts for verification")
+                    index.add(pact, f"pact {number + 1} of the broker's pacts for verification", expect=False)
                 except PactFileError as exc:
                     warnings.warn(f"{exc}; the verifier reads it on its own", stacklevel=2)
         if publish is not None:
             publish.add_to(verifier)
+        for empty in index.empty:
+            warnings.warn(empty, stacklevel=2)
         server.routes = index.routes
         try:
             verifier.verify()
@@ -123,4 +125,4 @@ def verify_pacts(
             failed = True
         results = verifier.results
         output = str(verifier.output(strip_ansi=True))
-    return report(results, output, server.sent, provider, failed, index.interactions)
+    return report(results, output, server.sent, provider, failed, index.interactions, index.refused, index.expected)

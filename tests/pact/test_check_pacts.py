@@ -79,7 +79,7 @@ def test_a_pact_js_pact_the_producer_honours_passes_with_its_warnings(capsys: py
     assert main(["check-pacts", str(PACTJS / "pactjs_lobby-thrillpots.json"), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["satisfiable"] is True
-    assert report["counts"] == {"interactions": 6, "unsatisfiable": 0, "errors": 0, "warnings": 10}
+    assert report["counts"] == {"interactions": 6, "unsatisfiable": 0, "errors": 0, "warnings": 10, "empty_pacts": 0}
     (pact,) = report["pacts"]
     win = next(i for i in pact["interactions"] if i["description"] == "a win with its community winners")
     assert win["findings"] == [
@@ -294,3 +294,72 @@ def test_pacts_of_other_providers_in_a_directory_are_skipped_and_said_so(tmp_pat
         f"skipped {tmp_path}/c-other.json: a pact with provider 'other', not 'thrillpots'",
         "all 1 interaction in 1 pact can be satisfied by events the spec allows",
     ]
+
+
+@pytest.mark.parametrize(
+    "interaction",
+    [
+        {"type": "Asynchronous/Messages", "description": "m", "metadata": {"event_type": "WinEvent"}},
+        _message(None),
+        _message(""),
+    ],
+    ids=["no contents", "null content", "empty content"],
+)
+def test_a_message_without_contents_is_refused_as_the_verifier_would_pass_anything(interaction: dict[str, Any]) -> None:
+    # Not "pins null": the verifier compares nothing, so verify_pacts fails it for that reason.
+    (check,) = check_document(_pact(interaction))
+    assert (check.event_type, [f"{f.severity}: {f}" for f in check.findings]) == (
+        "WinEvent",
+        [
+            "error: its pact has no message contents: the verifier compares nothing then, and would pass any "
+            "message. The consumer's pact says the body it expects (thrillpots_pact.expects() writes it) "
+            "[no_contents]"
+        ],
+    )
+
+
+def test_a_pact_holding_no_interactions_is_said_and_alone_is_no_green(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "crm-thrillpots.json").write_text(json.dumps({**_pact(), "consumer": {"name": "crm"}}))
+    assert main(["check-pacts", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"thrillpots: error: no interaction for provider 'thrillpots' in the sources given: "
+        f"{tmp_path}/crm-thrillpots.json (crm -> thrillpots) holds no interactions\n"
+    )
+    (tmp_path / "c-thrillpots.json").write_text(json.dumps(_pact(_message({"seed": 1}))))
+    report = check_pacts([tmp_path])
+    assert report.text().splitlines() == [
+        f"{tmp_path}/c-thrillpots.json (c -> thrillpots)",
+        "  ok    'm' (WinEvent)",
+        f"{tmp_path}/crm-thrillpots.json (crm -> thrillpots)",
+        "  warning: it holds no interactions: nothing of crm's is checked",
+        "all 1 interaction in 2 pacts can be satisfied by events the spec allows (1 pact with no interactions)",
+    ]
+    assert report.to_dict()["counts"]["empty_pacts"] == 1
+
+
+@pytest.mark.parametrize(
+    ("metadata", "content_type", "expected"),
+    [
+        ({"event_type": "WinEvent", "topic": "jackpots"}, "application/json",
+         ["error: message metadata 'topic': ThrillPots messages carry only the event_type and contentType metadata, "
+          "so no message can pass [metadata]"]),
+        ({"event_type": "WinEvent", "contentType": "application/json;charset=utf-8"}, "application/json",
+         ['error: message metadata \'contentType\': the pact expects "application/json;charset=utf-8", but ThrillPots '
+          'messages say "application/json" (the verifier compares it exactly), so no message can pass [metadata]']),
+        ({"event_type": "WinEvent"}, "application/vnd.thrillpots+json",
+         ["error: its contents are application/vnd.thrillpots+json, but ThrillPots messages are application/json, so "
+          "no message can pass [content_type]"]),
+        ({"event_type": "WinEvent", "contentType": "application/json"}, "Application/JSON", []),
+    ],
+)  # fmt: skip
+def test_message_metadata_thrillpots_never_sends_cannot_be_satisfied(
+    metadata: dict[str, Any], content_type: str, expected: list[str]
+) -> None:
+    # The verifier compares the metadata too: check-pacts calling these satisfiable was a false green.
+    message = _message({"player_id": "p-1"})
+    message["metadata"] = metadata
+    message["contents"]["contentType"] = content_type
+    (check,) = check_document(_pact(message))
+    assert (check.event_type, [f"{f.severity}: {f}" for f in check.findings]) == ("WinEvent", expected)

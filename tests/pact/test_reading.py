@@ -201,3 +201,36 @@ def test_every_rule_path_the_plugin_writes_reads_back_as_its_parts(parts: list[s
 )
 def test_rule_paths_in_the_forms_implementations_write(text: str, parts: tuple[Any, ...]) -> None:
     assert parse_rule_path(text) == parts
+
+
+_V3_MESSAGE = {"description": "a v3 win", "contents": {"player_id": "p-1"}, "metadata": {"event_type": "WinEvent"}}
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        # The Pact verifier reads a V4 pact's interactions only: it would verify none of these messages.
+        ({"consumer": {"name": "crm"}, "provider": {"name": "thrillpots"}, "messages": [_V3_MESSAGE],
+          "metadata": {"pactSpecification": {"version": "4.0"}}},
+         "x.json lists V3 'messages' but declares Pact specification 4.0: the Pact verifier reads only the "
+         "'interactions' of a V4 pact, so none of its messages would be verified (declare 3.0.0, or write V4 "
+         "interactions)"),
+        ({**_v4(_message({})), "messages": [_V3_MESSAGE]},
+         "x.json lists both 'interactions' (V4) and 'messages' (V3): the Pact verifier reads only one of them, so "
+         "the others would never be verified (a pact holds one list)"),
+        # ... and a V3 pact's interactions as HTTP requests and responses.
+        ({**_v4(_message({})), "metadata": {"pactSpecification": {"version": "3.0.0"}}},
+         "x.json, interactions[0] ('a win') is a V4 Asynchronous/Messages interaction but the pact declares Pact "
+         "specification 3.0.0: the Pact verifier reads a V3 pact's interactions as HTTP requests, so this message "
+         "would never be verified as one (declare 4.0)"),
+    ],
+)  # fmt: skip
+def test_a_pact_whose_lists_the_verifier_would_not_read_as_messages_is_refused(document: Any, message: str) -> None:
+    with pytest.raises(PactFileError) as error:
+        read_pact(document, source="x.json")
+    assert str(error.value) == message
+
+
+def test_a_v3_message_pact_without_a_declared_specification_is_read() -> None:
+    document = {"consumer": {"name": "c"}, "provider": {"name": "thrillpots"}, "messages": [_V3_MESSAGE]}
+    assert [m.description for m in read_pact(document).messages] == ["a v3 win"]
