@@ -760,4 +760,8 @@ def test_any_schemas_give_a_report_or_a_source_error(
     except ContractSourceError:
         return
     report.text()
-    assert diff_contracts(before, copy.deepcopy(before)).changes == ()
+    try:  # a broken $ref the change did not lead through is met when the same schemas are compared whole
+        unchanged = diff_contracts(before, copy.deepcopy(before))
+    except ContractSourceError:
+        return
+    assert unchanged.changes == ()
