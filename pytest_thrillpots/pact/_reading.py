@@ -245,7 +245,8 @@ def _specification(document: Mapping[str, Any]) -> str | None:
 def _message(
     item: Mapping[str, Any], consumer: str, provider: str, description: str, index: int, where: str
 ) -> MessageInteraction:
-    metadata = item.get("metadata") or {}
+    # "metaData" is how V3 message pacts spelt it (pact-jvm still writes it); the verifier reads both.
+    metadata = (item.get("metadata") if "metadata" in item else item.get("metaData")) or {}
     if not isinstance(metadata, Mapping):
         raise PactFileError(f"{where}: the message metadata must be an object, not {_json_kind(metadata)}")
     contents, content_type = _contents(item, metadata, where)

@@ -234,3 +234,21 @@ def test_a_pact_whose_lists_the_verifier_would_not_read_as_messages_is_refused(d
 def test_a_v3_message_pact_without_a_declared_specification_is_read() -> None:
     document = {"consumer": {"name": "c"}, "provider": {"name": "thrillpots"}, "messages": [_V3_MESSAGE]}
     assert [m.description for m in read_pact(document).messages] == ["a v3 win"]
+
+
+def test_a_v3_message_spelling_its_metadata_metadata_with_a_capital_d_is_read() -> None:
+    """pact-jvm writes V3 messages' "metaData"; the verifier reads it, so its event type counts."""
+    document = {
+        "consumer": {"name": "wallet"},
+        "provider": {"name": "thrillpots"},
+        "messages": [
+            {
+                "description": "an opt-in",
+                "contents": {"instance_id": "i-1", "failed_payouts": []},
+                "metaData": {"event_type": "OptInEvent", "contentType": "application/json"},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+    }
+    (message,) = read_pact(document).messages
+    assert (message.event_type, message.content_type) == ("OptInEvent", "application/json")
