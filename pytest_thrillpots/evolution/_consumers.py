@@ -206,14 +206,6 @@ def _broker_pacts(broker: PactBroker, provider: str) -> list[tuple[str, object]]
     return [(link, _fetch(Remote.of(link, broker), link)) for link in links]
 
 
-def _name(document: Mapping[str, Any], role: str, where: str) -> str:
-    party = document.get(role)
-    name = party.get("name") if isinstance(party, Mapping) else None
-    if not isinstance(name, str) or not name:
-        raise ContractSourceError(f"the pact {where} names no {role} ({role}.name)")
-    return name
-
-
 def _interactions(document: object, where: str, provider: str) -> tuple[str, str | None, list[Interaction]]:
     """(consumer, the other provider or None, the message interactions) of one pact document."""
     try:

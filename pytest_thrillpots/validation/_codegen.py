@@ -225,19 +225,18 @@ class _Generator:
     ) -> None:
         """Read one listed field into ``x`` (``M`` when missing, counted) and check it."""
         missing = f"m{depth}"
-        if True:
-            if prefix:  # a dict subclass (a defaultdict, say): never v[k], which may add the key
-                self.emit(indent, f"{x} = {v}.get({field!r}, M)")
-                if keys_due:
-                    self.emit(indent, f"if {x} is M: {missing} += 1")
-            else:
-                self.emit(indent, "try:")
-                self.emit(indent + 1, f"{x} = {v}[{field!r}]")
-                self.emit(indent, "except KeyError:")
-                self.emit(indent + 1, f"{x} = M")
-                if keys_due:
-                    self.emit(indent + 1, f"{missing} += 1")
-            self.value(child, (*pattern, field), x, depth, steps, prefix, indent, rank)
+        if prefix:  # a dict subclass (a defaultdict, say): never v[k], which may add the key
+            self.emit(indent, f"{x} = {v}.get({field!r}, M)")
+            if keys_due:
+                self.emit(indent, f"if {x} is M: {missing} += 1")
+        else:
+            self.emit(indent, "try:")
+            self.emit(indent + 1, f"{x} = {v}[{field!r}]")
+            self.emit(indent, "except KeyError:")
+            self.emit(indent + 1, f"{x} = M")
+            if keys_due:
+                self.emit(indent + 1, f"{missing} += 1")
+        self.value(child, (*pattern, field), x, depth, steps, prefix, indent, rank)
 
     def open_map(
         self,
