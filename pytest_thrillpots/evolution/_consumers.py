@@ -28,7 +28,7 @@ from typing import Any, Final
 from pytest_thrillpots._errors import ContractSourceError, IdentifyError, PactFileError
 from pytest_thrillpots.evolution._change import ContractChange, Read
 from pytest_thrillpots.evolution._limits import check_size, too_deep
-from pytest_thrillpots.pact._broker import FetchError, PactBroker, Remote, coerce_settings, fetch_json
+from pytest_thrillpots.pact._broker import FetchError, NestedTooDeep, PactBroker, Remote, coerce_settings, fetch_json
 from pytest_thrillpots.pact._consumer import DEFAULT_PROVIDER
 from pytest_thrillpots.pact._interactions import EVENT_TYPE_METADATA
 from pytest_thrillpots.pact._reading import JSON_CONTENT_TYPE, WILDCARD, read_pact
@@ -178,13 +178,13 @@ def _read_file(path: Path) -> object:
 def _fetch(remote: Remote, shown: str) -> object:
     try:
         return fetch_json(remote.url, remote.headers)
+    except NestedTooDeep:
+        raise too_deep(f"the pact {shown}") from None
     except FetchError as exc:
         raise ContractSourceError(
             f"cannot fetch the pact {shown}: {exc}; check the URL, and the credentials (PACT_BROKER_TOKEN, or "
             "PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD) when it needs them"
         ) from None
-    except RecursionError:
-        raise too_deep(f"the pact {shown}") from None
 
 
 def _broker_pacts(broker: PactBroker, provider: str) -> list[tuple[str, object]]:

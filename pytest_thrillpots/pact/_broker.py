@@ -253,6 +253,8 @@ def fetch_json(url: str, headers: Mapping[str, str], body: object = None) -> Any
         raise FetchError(f"HTTP {exc.code} {exc.reason}{hint}") from None
     except urllib.error.URLError as exc:
         raise FetchError(str(exc.reason)) from None
+    except RecursionError:
+        raise NestedTooDeep("the response nests arrays and objects more deeply than a JSON reader follows") from None
     except ValueError as exc:
         raise FetchError(f"the response is not JSON ({exc})") from None
     except (OSError, http.client.HTTPException) as exc:
@@ -261,6 +263,10 @@ def fetch_json(url: str, headers: Mapping[str, str], body: object = None) -> Any
 
 class FetchError(Exception):
     """Why a URL could not be read."""
+
+
+class NestedTooDeep(FetchError):
+    """The response is JSON nested deeper than Python's JSON reader follows."""
 
 
 def broker_pacts(broker: PactBroker, provider: str, provider_branch: str | None = None) -> list[object]:

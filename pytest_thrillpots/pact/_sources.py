@@ -135,6 +135,10 @@ def read_pact_file(path: Path) -> object:
         raise PactFileError(f"the pact file {path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     try:
         return json.loads(text)
+    except RecursionError:
+        raise PactFileError(
+            f"the pact file {path} nests arrays and objects more deeply than a JSON reader follows: no pact does"
+        ) from None
     except ValueError as exc:
         raise PactFileError(f"the pact file {path} is not JSON: {exc}") from None
 

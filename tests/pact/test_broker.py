@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from pact.verifier import BrokerSelectorBuilder
 
 from pytest_thrillpots.pact import PactBroker, PublishResults
-from pytest_thrillpots.pact._broker import coerce_settings, selector_keys
+from pytest_thrillpots.pact._broker import NestedTooDeep, coerce_settings, fetch_json, selector_keys
 
 BROKER_SETTINGS = (
     "url, token, username, password, selectors, include_pending, include_wip_since, provider_branch, provider_tags"
@@ -67,3 +68,12 @@ def test_every_selector_of_pact_pythons_keys_is_accepted_in_both_forms(selectors
 def test_the_settings_keep_their_signature_for_editors_and_docs() -> None:
     assert list(inspect.signature(PactBroker).parameters) == BROKER_SETTINGS.split(", ")
     assert list(inspect.signature(PublishResults).parameters) == ["version", "branch", "build_url", "tags"]
+
+
+def test_a_fetched_document_nested_past_the_json_reader_is_a_fetch_error(tmp_path: Path) -> None:
+    """Never a RecursionError out of verify_pacts or diff: the reason, as for any unreadable response."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(NestedTooDeep) as error:
+        fetch_json(deep.as_uri(), {})
+    assert str(error.value) == "the response nests arrays and objects more deeply than a JSON reader follows"

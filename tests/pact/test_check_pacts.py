@@ -265,6 +265,8 @@ def test_contents_that_are_not_json_cannot_be_an_event() -> None:
         ({"bad-thrillpots.json": '{"consumer": '}, ["{tmp}"],
          "the pact file {tmp}/bad-thrillpots.json is not JSON: Expecting value: line 1 column 14 (char 13)"),
         ({"list.json": "[]"}, ["{tmp}/list.json"], "{tmp}/list.json is not a pact: a pact is a JSON object, not an array"),
+        ({"deep.json": "[" * 100_000 + "]" * 100_000}, ["{tmp}/deep.json"],
+         "the pact file {tmp}/deep.json nests arrays and objects more deeply than a JSON reader follows: no pact does"),
         ({"c-other.json": json.dumps({**_pact(), "provider": {"name": "other"}})}, ["{tmp}/c-other.json"],
          "{tmp}/c-other.json is a pact with provider 'other', not 'thrillpots': check it with --provider other"),
         ({"c-other.json": json.dumps({**_pact(), "provider": {"name": "other"}})}, ["{tmp}"],
